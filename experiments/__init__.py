@@ -1,0 +1,9 @@
+"""The articles' experiments, each runnable as ``python -m experiments NAME``.
+
+``EXPERIMENTS`` maps a name to the module that holds its ``run(out_dir, quick)``.
+"""
+
+EXPERIMENTS = {
+    "neuron": "experiments.neuron",
+    "costs": "experiments.costs",
+}

@@ -1,0 +1,75 @@
+"""Run experiments, record each as JSON beside its plots, and print one summary table.
+
+Every experiment module has ``run(out_dir: Path, quick: bool) -> Result``.  The
+runner adds what every record needs (versions, device, seed, wall time) and writes
+``out_dir/NAME.json``.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+import platform
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import jax
+
+from experiments import EXPERIMENTS
+
+
+@dataclass
+class Result:
+    """What an experiment found: its key result beside the expected one, and a verdict.
+
+    ``data`` holds everything else worth keeping (numbers, histories, file names);
+    ``compile_s`` the part of the wall time spent compiling, where it was measured.
+    """
+
+    key_result: str
+    expected: str
+    passed: bool
+    data: dict = field(default_factory=dict)
+    seed: int | None = None
+    compile_s: float | None = None
+
+
+def environment() -> dict:
+    """Versions and device of this run."""
+    versions = {"python": platform.python_version()}
+    for package in ("jax", "jaxlib", "optax", "sympy", "numpy"):
+        try:
+            versions[package] = version(package)
+        except PackageNotFoundError:
+            versions[package] = None
+    device = jax.devices()[0]
+    return {"versions": versions, "device": f"{device.platform}:{device.device_kind}",
+            "machine": platform.machine(), "x64": bool(jax.config.jax_enable_x64)}
+
+
+def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
+    """Run experiment ``name``, write ``out_dir/NAME.json`` and return its record."""
+    if name not in EXPERIMENTS:
+        raise SystemExit(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} or 'all'")
+    module = importlib.import_module(EXPERIMENTS[name])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    result: Result = module.run(out_dir, quick)
+    wall = time.perf_counter() - start
+    record = {"experiment": name, "quick": quick, **asdict(result), "wall_s": wall,
+              "wall_s_without_compile": None if result.compile_s is None else wall - result.compile_s,
+              **environment()}
+    (out_dir / f"{name}.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+    return record
+
+
+def summary_table(records: list[dict]) -> str:
+    """A plain-text table: experiment, key result, expected, pass/fail, seconds."""
+    rows = [("experiment", "key result", "expected", "verdict", "seconds")]
+    rows += [(r["experiment"], r["key_result"], r["expected"], "pass" if r["passed"] else "FAIL",
+              f"{r['wall_s']:.1f}") for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,229 @@
+r"""Activation layers: each a scalar function and its derivative in the articles' form.
+
+An :class:`Activation` holds ``f`` and ``df``; ``df(z, a)`` receives both the
+weighted input ``z`` and the activation ``a = f(z)`` so that derivatives read as
+the articles write them: :math:`\sigma' = \sigma(1-\sigma)`, :math:`\tanh' = 1-\tanh^2`.
+
+The layer's backward pass is the elementwise delta rule
+:math:`\delta_z = \delta_a \odot f'(z)`.
+
+Kinks (the convention is the left-hand derivative, the same as ``jax.grad`` of
+these definitions):
+
+* ``relu'(0) = 0``, ``leaky_relu'(0) = alpha``, ``elu'(0) = alpha``;
+* ``step(0) = 1`` and ``step'(z) = 0`` everywhere (its Dirac spike at 0 is dropped);
+* ``sign(0) = +1`` (article B: −1 if z < 0 else +1) and ``sign'(z) = 0`` everywhere.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from nnfunc.layer import Layer
+from nnfunc.validate import as_array
+
+
+class Activation(NamedTuple):
+    """A scalar activation ``a = f(z)`` and its hand derivative ``df(z, a) = f'(z)``.
+
+    >>> import jax.numpy as jnp
+    >>> float(SIGMOID.derivative(jnp.array(0.0)))
+    0.25
+    """
+
+    name: str
+    f: Callable
+    df: Callable
+    kink: str = "smooth everywhere"
+
+    def derivative(self, z):
+        """f'(z), computed through ``df(z, f(z))``."""
+        return self.df(z, self.f(z))
+
+
+def elementwise(act: Activation) -> Layer:
+    r"""The parameter-free layer applying ``act`` to every element.
+
+    forward: :math:`a = f(z)`; backward: :math:`\delta_z = \delta_a \odot f'(z)`.
+
+    >>> import jax.numpy as jnp
+    >>> layer = elementwise(TANH)
+    >>> y, cache = layer.forward({}, jnp.zeros((1, 2)))
+    >>> layer.backward({}, cache, jnp.ones((1, 2)))[1].tolist()
+    [[1.0, 1.0]]
+    """
+
+    def init(key, input_shape):
+        return {}, tuple(input_shape)
+
+    def forward(params, z):
+        z = as_array(z, act.name)
+        a = act.f(z)
+        return a, (z, a)
+
+    def backward(params, cache, da):
+        z, a = cache
+        return {}, da * act.df(z, a)
+
+    return Layer(init, forward, backward, act.name, act)
+
+
+# --- the scalar functions ------------------------------------------------------
+
+IDENTITY = Activation("identity", lambda z: z, lambda z, a: jnp.ones_like(z))
+
+STEP = Activation(
+    "step",
+    lambda z: jnp.where(z >= 0, 1.0, 0.0).astype(z.dtype),
+    lambda z, a: jnp.zeros_like(z),
+    "step(0) = 1; step'(z) = 0 for every z, 0 included",
+)
+
+SIGN = Activation(
+    "sign",
+    lambda z: jnp.where(z < 0, -1.0, 1.0).astype(z.dtype),
+    lambda z, a: jnp.zeros_like(z),
+    "sign(0) = +1; sign'(z) = 0 for every z, 0 included",
+)
+
+SIGMOID = Activation("sigmoid", jax.nn.sigmoid, lambda z, a: a * (1 - a))
+
+TANH = Activation("tanh", jnp.tanh, lambda z, a: 1 - a**2)
+
+RELU = Activation(
+    "relu",
+    lambda z: jnp.maximum(z, 0),
+    lambda z, a: jnp.where(z > 0, 1.0, 0.0).astype(z.dtype),
+    "relu'(0) = 0",
+)
+
+SOFTPLUS = Activation("softplus", jax.nn.softplus, lambda z, a: jax.nn.sigmoid(z))
+
+SINE = Activation("sine", jnp.sin, lambda z, a: jnp.cos(z))
+
+
+def leaky_relu_activation(alpha: float = 0.01) -> Activation:
+    r"""f(z) = z for z > 0 else αz; f'(z) = 1 for z > 0 else α (so f'(0) = α)."""
+    return Activation(
+        f"leaky_relu({alpha})",
+        lambda z: jnp.where(z > 0, z, alpha * z),
+        lambda z, a: jnp.where(z > 0, 1.0, alpha).astype(z.dtype),
+        f"leaky_relu'(0) = alpha = {alpha}",
+    )
+
+
+def elu_activation(alpha: float = 1.0) -> Activation:
+    r"""f(z) = z for z > 0 else α(eᶻ − 1); f'(z) = 1 for z > 0 else f(z) + α (so f'(0) = α).
+
+    ``expm1`` sees ``min(z, 0)`` so that a large z cannot overflow in the unused branch.
+    """
+    return Activation(
+        f"elu({alpha})",
+        lambda z: jnp.where(z > 0, z, alpha * jnp.expm1(jnp.minimum(z, 0))),
+        lambda z, a: jnp.where(z > 0, 1.0, a + alpha).astype(z.dtype),
+        f"elu'(0) = alpha = {alpha}",
+    )
+
+
+# --- layer constructors ---------------------------------------------------------
+
+def identity() -> Layer:
+    """a = z; δ_z = δ_a."""
+    return elementwise(IDENTITY)
+
+
+def step() -> Layer:
+    """Heaviside threshold a = 1 if z ≥ 0 else 0 (McCulloch–Pitts); δ_z = 0."""
+    return elementwise(STEP)
+
+
+def sign() -> Layer:
+    """Article B's sign unit a = −1 if z < 0 else +1; δ_z = 0."""
+    return elementwise(SIGN)
+
+
+def sigmoid() -> Layer:
+    """σ(z) = 1/(1 + e^(−z)); δ_z = δ_a σ(1 − σ)."""
+    return elementwise(SIGMOID)
+
+
+def tanh() -> Layer:
+    """tanh(z); δ_z = δ_a (1 − tanh²)."""
+    return elementwise(TANH)
+
+
+def relu() -> Layer:
+    """The ramp max(0, z); δ_z = δ_a [z > 0]."""
+    return elementwise(RELU)
+
+
+def leaky_relu(alpha: float = 0.01) -> Layer:
+    """z for z > 0 else αz; δ_z = δ_a (1 if z > 0 else α)."""
+    return elementwise(leaky_relu_activation(alpha))
+
+
+def softplus() -> Layer:
+    """log(1 + eᶻ); δ_z = δ_a σ(z)."""
+    return elementwise(SOFTPLUS)
+
+
+def elu(alpha: float = 1.0) -> Layer:
+    """z for z > 0 else α(eᶻ − 1); δ_z = δ_a (1 if z > 0 else a + α)."""
+    return elementwise(elu_activation(alpha))
+
+
+def sine() -> Layer:
+    """Article C's example layer sin(z); its backward multiplies by cos(z)."""
+    return elementwise(SINE)
+
+
+def softmax() -> Layer:
+    r"""Softmax over the last axis, :math:`s_i = e^{z_i} / \sum_j e^{z_j}`.
+
+    Its Jacobian is :math:`\partial s_i/\partial z_j = s_i(\mathbb{1}_{ij} - s_j)`, so the
+    backward pass is the Jacobian–vector product, never the Jacobian itself:
+
+    .. math:: \delta_{z,i} = s_i\Big(\delta_{s,i} - \sum_j \delta_{s,j}\, s_j\Big)
+
+    >>> import jax.numpy as jnp
+    >>> y, _ = softmax().forward({}, jnp.array([[0.0, 0.0]]))
+    >>> y.tolist()
+    [[0.5, 0.5]]
+    """
+
+    def init(key, input_shape):
+        return {}, tuple(input_shape)
+
+    def forward(params, z):
+        z = as_array(z, "softmax")
+        if z.ndim == 0:
+            raise ValueError("softmax: input is a scalar (shape ()); it needs a last axis to normalise over")
+        s = jax.nn.softmax(z, axis=-1)
+        return s, s
+
+    def backward(params, s, ds):
+        return {}, s * (ds - jnp.sum(ds * s, axis=-1, keepdims=True))
+
+    return Layer(init, forward, backward, "softmax", {"axis": -1})
+
+
+ACTIVATIONS: dict[str, Callable[..., Layer]] = {
+    "identity": identity, "step": step, "sign": sign, "sigmoid": sigmoid, "tanh": tanh,
+    "relu": relu, "leaky_relu": leaky_relu, "softplus": softplus, "elu": elu,
+    "sine": sine, "softmax": softmax,
+}
+
+
+def activation(name: str, **kwargs) -> Layer:
+    """The activation layer called ``name`` (keyword arguments go to its constructor).
+
+    >>> activation("leaky_relu", alpha=0.1).name
+    'leaky_relu(0.1)'
+    """
+    try:
+        make = ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; known: {', '.join(sorted(ACTIVATIONS))}") from None
+    return make(**kwargs)

@@ -1,0 +1,163 @@
+r"""The layer contract, composition, and the hand-derived training gradient.
+
+A layer is three pure functions (shapes exclude the batch axis)::
+
+    init(key, input_shape)      -> (params, output_shape)
+    forward(params, x)          -> (y, cache)
+    backward(params, cache, dy) -> (dparams, dx)
+
+``backward`` is the delta rule written by hand: given the upstream gradient
+:math:`\delta_y = \partial E/\partial y` it returns
+:math:`\partial E/\partial \theta` (same pytree structure as ``params``) and
+:math:`\delta_x = \partial E/\partial x`.  It never updates anything.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+import jax
+
+from nnfunc.validate import as_array
+
+
+class Layer(NamedTuple):
+    """A layer: ``init``, ``forward`` and hand-written ``backward``, all pure.
+
+    ``name`` is used in error messages and reports; ``spec`` describes what the
+    layer is (for activation layers the :class:`nnfunc.activations.Activation`
+    with the scalar function and its derivative; for others a dict of settings).
+
+    Example::
+
+        >>> import jax, nnfunc as nf
+        >>> net = nf.serial(nf.dense(3), nf.sigmoid(), nf.dense(1))
+        >>> params, out_shape = net.init(jax.random.key(0), (2,))
+        >>> y, cache = net.forward(params, [[2.0, 3.0]])
+        >>> dparams, dx = net.backward(params, cache, y)
+        >>> out_shape, y.shape, dx.shape
+        ((1,), (1, 1), (1, 2))
+    """
+
+    init: Callable[..., Any]
+    forward: Callable[..., Any]
+    backward: Callable[..., Any]
+    name: str = "layer"
+    spec: Any = None
+
+
+def serial(*layers: Layer) -> Layer:
+    r"""Compose layers left to right; the result is itself a :class:`Layer`.
+
+    Forward: :math:`a^{(l)} = f_l(a^{(l-1)})`, caches kept in a tuple.
+    Backward is article D's recursion: starting from :math:`\delta^{(L)} = \partial E/\partial y`,
+    each layer turns the δ of its output into its parameter gradients and the δ of
+    its input, which is the δ handed to the layer before it:
+    :math:`\delta^{(l-1)} = \mathrm{backward}_l(\delta^{(l)})`.
+
+    Params are a tuple with one entry per layer.
+
+    >>> import nnfunc as nf
+    >>> nf.serial(nf.dense(2), nf.tanh()).name
+    'serial(dense(2), tanh)'
+    """
+    if not layers:
+        raise ValueError("serial() needs at least one layer")
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"serial(): argument {i} is {type(layer).__name__}, not a Layer "
+                            "(did you forget the call, e.g. nf.tanh() rather than nf.tanh?)")
+    name = "serial(" + ", ".join(layer.name for layer in layers) + ")"
+
+    def init(key, input_shape):
+        keys = jax.random.split(key, len(layers))
+        params, shape = [], tuple(input_shape)
+        for layer, k in zip(layers, keys):
+            p, shape = layer.init(k, shape)
+            params.append(p)
+        return tuple(params), shape
+
+    def forward(params, x):
+        if not isinstance(params, (tuple, list)) or len(params) != len(layers):
+            got = f"{type(params).__name__} of length {len(params)}" if isinstance(params, (tuple, list)) \
+                else type(params).__name__
+            raise TypeError(f"{name}: params must be a tuple with one entry per layer "
+                            f"({len(layers)}), got {got}")
+        caches = []
+        for layer, p in zip(layers, params):
+            x, cache = layer.forward(p, x)
+            caches.append(cache)
+        return x, tuple(caches)
+
+    def backward(params, caches, dy):
+        grads = [None] * len(layers)
+        for i in reversed(range(len(layers))):
+            grads[i], dy = layers[i].backward(params[i], caches[i], dy)
+        return tuple(grads), dy
+
+    return Layer(init, forward, backward, name, {"layers": layers})
+
+
+def backprop(net: Layer, loss) -> Callable:
+    r"""The whole training gradient from the hand-written backward passes alone.
+
+    Returns a pure function ``(params, x, t) -> (loss_value, grads)``::
+
+        y, cache = net.forward(params, x)
+        E        = loss.value(y, t)
+        δ        = loss.grad(y, t)             # ∂E/∂y by hand
+        grads, _ = net.backward(params, cache, δ)
+
+    No ``jax.grad`` is used; compare with :func:`jax.value_and_grad` to verify.
+    Targets must have exactly the shape of the network's output.
+
+    >>> import jax, nnfunc as nf
+    >>> net = nf.serial(nf.dense(1), nf.sigmoid())
+    >>> params, _ = net.init(jax.random.key(0), (2,))
+    >>> value, grads = jax.jit(nf.backprop(net, nf.mse))(params, [[2.0, 3.0]], [[1.0]])
+    >>> jax.tree.structure(grads) == jax.tree.structure(params)
+    True
+    """
+
+    def value_and_grad(params, x, t):
+        y, cache = net.forward(params, x)
+        t = as_array(t, f"backprop({net.name}, {loss.name})", "targets")
+        if t.shape != y.shape:
+            raise ValueError(f"backprop({net.name}, {loss.name}): targets have shape {tuple(t.shape)} "
+                             f"but the network's output has shape {tuple(y.shape)}")
+        grads, _ = net.backward(params, cache, loss.grad(y, t))
+        return loss.value(y, t), grads
+
+    return value_and_grad
+
+
+def hand_vjp(layer: Layer) -> Callable:
+    """``apply(params, x) -> y`` whose JAX derivative *is* the hand backward pass.
+
+    Wraps ``layer.forward`` in :func:`jax.custom_vjp` with ``layer.backward`` as the
+    rule, so ``jax.grad``, ``jax.vjp``, optax and any JAX tool see the hand
+    derivatives.
+
+    >>> import jax, jax.numpy as jnp, nnfunc as nf
+    >>> apply = nf.hand_vjp(nf.sine())
+    >>> float(jax.grad(lambda x: apply({}, x).sum())(jnp.zeros(1))[0])
+    1.0
+    """
+
+    @jax.custom_vjp
+    def apply_arrays(params, x):
+        return layer.forward(params, x)[0]
+
+    def fwd(params, x):
+        y, cache = layer.forward(params, x)
+        return y, (params, cache)
+
+    def bwd(res, dy):
+        params, cache = res
+        return layer.backward(params, cache, dy)
+
+    apply_arrays.defvjp(fwd, bwd)
+
+    def apply(params, x):
+        return apply_arrays(params, as_array(x, layer.name))
+
+    return apply

@@ -1,0 +1,148 @@
+r"""Losses, each a value :math:`E(y, t)` and its hand gradient :math:`\partial E/\partial y`.
+
+``y`` is the network's output and ``t`` the target, of the same shape.  Sums run
+over every element; "mean" losses divide by the number of elements (MSE, binary
+cross-entropy) or by the number of examples, all axes but the last (categorical
+cross-entropies).
+
+Kink and edge conventions:
+
+* ``sum_abs_errors``: ∂|y − t|/∂y is taken as sign(y − t), which is 0 at y = t
+  (the subgradient at the minimum; ``jax.grad(jnp.abs)(0.0)`` gives 1 instead).
+* Cross-entropies on probabilities clip y to [ε, 1 − ε] (ε the dtype's machine
+  epsilon) so the value stays finite; the gradient is 0 where the clip is active,
+  exactly as the derivative of the clipped definition.
+"""
+from __future__ import annotations
+
+from typing import Callable, NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+
+class Loss(NamedTuple):
+    """``value(y, t) -> scalar`` and its hand gradient ``grad(y, t) -> ∂E/∂y``.
+
+    >>> import jax.numpy as jnp
+    >>> float(mse.value(jnp.zeros(4), jnp.array([1.0, 0.0, 0.0, 1.0])))
+    0.5
+    """
+
+    name: str
+    value: Callable
+    grad: Callable
+    equation: str = ""
+
+
+def _examples(y):
+    """Number of examples: the product of every axis but the last (1 for a vector)."""
+    return max(1, y.size // y.shape[-1]) if y.ndim else 1
+
+
+def _clip_unit(y):
+    eps = jnp.finfo(y.dtype).eps
+    return jnp.clip(y, eps, 1 - eps), (y > eps) & (y < 1 - eps)
+
+
+sum_errors = Loss(
+    "sum_errors",
+    lambda y, t: jnp.sum(t - y),
+    lambda y, t: -jnp.ones_like(y),
+    "E = Σ (t − y); ∂E/∂y = −1.  Errors of opposite sign cancel (article A).",
+)
+
+sum_abs_errors = Loss(
+    "sum_abs_errors",
+    lambda y, t: jnp.sum(jnp.abs(t - y)),
+    lambda y, t: jnp.sign(y - t),
+    "E = Σ |t − y|; ∂E/∂y = sign(y − t), 0 at y = t (article A: a kink at the minimum).",
+)
+
+sse = Loss(
+    "sse",
+    lambda y, t: jnp.sum((y - t) ** 2),
+    lambda y, t: 2 * (y - t),
+    "E = Σ (y − t)²; ∂E/∂y = 2(y − t) (article A's sum of squared errors).",
+)
+
+half_sse = Loss(
+    "half_sse",
+    lambda y, t: 0.5 * jnp.sum((y - t) ** 2),
+    lambda y, t: y - t,
+    "E = ½ Σ (y − t)²; ∂E/∂y = y − t (article B).",
+)
+
+mse = Loss(
+    "mse",
+    lambda y, t: jnp.mean((y - t) ** 2),
+    lambda y, t: 2 * (y - t) / y.size,
+    "E = (1/N) Σ (y − t)² over all N elements; ∂E/∂y = 2(y − t)/N (article E).",
+)
+
+
+def _bce_value(y, t):
+    yc, _ = _clip_unit(y)
+    return -jnp.mean(t * jnp.log(yc) + (1 - t) * jnp.log1p(-yc))
+
+
+def _bce_grad(y, t):
+    yc, inside = _clip_unit(y)
+    return jnp.where(inside, (yc - t) / (yc * (1 - yc)), 0.0) / y.size
+
+
+binary_cross_entropy = Loss(
+    "binary_cross_entropy", _bce_value, _bce_grad,
+    "E = −(1/N) Σ [t log y + (1 − t) log(1 − y)]; ∂E/∂y = (y − t) / (y(1 − y)) / N.",
+)
+
+
+def _cce_value(y, t):
+    yc = jnp.maximum(y, jnp.finfo(y.dtype).eps)
+    return -jnp.sum(t * jnp.log(yc)) / _examples(y)
+
+
+def _cce_grad(y, t):
+    eps = jnp.finfo(y.dtype).eps
+    return jnp.where(y > eps, -t / jnp.maximum(y, eps), 0.0) / _examples(y)
+
+
+categorical_cross_entropy = Loss(
+    "categorical_cross_entropy", _cce_value, _cce_grad,
+    "E = −(1/m) Σ t log y over m examples; ∂E/∂y = −t / (m y).",
+)
+
+
+def _sce_value(z, t):
+    lse = jax.nn.logsumexp(z, axis=-1, keepdims=True)
+    return jnp.sum(t * (lse - z)) / _examples(z)
+
+
+def _sce_grad(z, t):
+    p = jax.nn.softmax(z, axis=-1)
+    return (p * jnp.sum(t, axis=-1, keepdims=True) - t) / _examples(z)
+
+
+softmax_cross_entropy = Loss(
+    "softmax_cross_entropy", _sce_value, _sce_grad,
+    "E = (1/m) Σ_examples Σ_k t_k (logsumexp(z) − z_k) on logits z; "
+    "∂E/∂z = (softmax(z) Σ_k t_k − t) / m, which is (p − t)/m when each t sums to 1.",
+)
+
+LOSSES: dict[str, Loss] = {
+    loss.name: loss
+    for loss in (sum_errors, sum_abs_errors, sse, half_sse, mse, binary_cross_entropy,
+                 categorical_cross_entropy, softmax_cross_entropy)
+}
+
+
+def loss(name: str) -> Loss:
+    """The loss called ``name``.
+
+    >>> loss("mse").name
+    'mse'
+    """
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; known: {', '.join(sorted(LOSSES))}") from None

@@ -1,0 +1,64 @@
+"""Input checks that turn bad input into a clear Python error at the call.
+
+Every check runs while JAX traces a function, on shapes and dtypes only, so it
+costs nothing in the compiled program and fires under ``jax.jit`` as well as
+eagerly.  Messages name the layer and both shapes involved.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def default_float():
+    """The float dtype JAX uses now: float64 with x64 enabled, else float32."""
+    return jnp.result_type(float)
+
+
+def as_array(x, where: str, what: str = "input"):
+    """Return ``x`` as a floating JAX array, or raise a clear error.
+
+    Plain lists of numbers and integer or boolean arrays are accepted, the way the
+    articles write their data (``x = [2, 3]``), and converted to the default float
+    dtype; float arrays keep their dtype.  Strings, ``None`` and ragged lists raise
+    ``TypeError``/``ValueError`` naming ``where``.
+
+    >>> as_array([2, 3], "dense(2)").dtype in (jnp.float32, jnp.float64)
+    True
+    """
+    if isinstance(x, jax.Array):
+        arr = x
+    elif isinstance(x, (list, tuple)) and any(isinstance(v, jax.Array) for v in jax.tree_util.tree_leaves(x)):
+        arr = jnp.asarray(x)  # a list holding traced values (a list passed through jax.jit)
+    else:
+        if x is None:
+            raise TypeError(f"{where}: {what} is None; expected an array of numbers")
+        try:
+            arr = np.asarray(x)
+        except ValueError as err:  # ragged nested lists
+            raise ValueError(f"{where}: {what} is ragged (rows of different lengths): {err}") from None
+    kind = np.dtype(arr.dtype).kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"{where}: {what} must be numeric, got dtype {arr.dtype} "
+            f"(shape {tuple(np.shape(arr))}); strings, None and objects are not data"
+        )
+    if kind != "f":
+        return jnp.asarray(arr, dtype=default_float())
+    return jnp.asarray(arr)
+
+
+def require_mapping(params, keys: tuple[str, ...], where: str) -> None:
+    """Raise ``TypeError`` unless ``params`` is a dict with exactly ``keys``."""
+    if not isinstance(params, Mapping) or set(params) != set(keys):
+        got = sorted(params) if isinstance(params, Mapping) else type(params).__name__
+        raise TypeError(f"{where}: params must be a dict with keys {sorted(keys)}, got {got}")
+
+
+def require_shape(arr, shape: tuple[int, ...], where: str, what: str) -> None:
+    """Raise ``ValueError`` unless ``arr.shape == shape``, naming both shapes."""
+    if tuple(arr.shape) != tuple(shape):
+        raise ValueError(f"{where}: {what} has shape {tuple(arr.shape)}, expected {tuple(shape)}")
