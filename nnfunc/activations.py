@@ -94,7 +94,7 @@ TANH = Activation("tanh", jnp.tanh, lambda z, a: 1 - a**2)
 
 RELU = Activation(
     "relu",
-    lambda z: jnp.maximum(z, 0),
+    lambda z: jnp.where(z > 0, z, 0.0).astype(z.dtype),
     lambda z, a: jnp.where(z > 0, 1.0, 0.0).astype(z.dtype),
     "relu'(0) = 0",
 )
@@ -117,11 +117,11 @@ def leaky_relu_activation(alpha: float = 0.01) -> Activation:
 def elu_activation(alpha: float = 1.0) -> Activation:
     r"""f(z) = z for z > 0 else α(eᶻ − 1); f'(z) = 1 for z > 0 else f(z) + α (so f'(0) = α).
 
-    ``expm1`` sees ``min(z, 0)`` so that a large z cannot overflow in the unused branch.
+    ``expm1`` sees 0 in place of z > 0, so a large z cannot overflow in the unused branch.
     """
     return Activation(
         f"elu({alpha})",
-        lambda z: jnp.where(z > 0, z, alpha * jnp.expm1(jnp.minimum(z, 0))),
+        lambda z: jnp.where(z > 0, z, alpha * jnp.expm1(jnp.where(z > 0, 0.0, z))),
         lambda z, a: jnp.where(z > 0, 1.0, a + alpha).astype(z.dtype),
         f"elu'(0) = alpha = {alpha}",
     )

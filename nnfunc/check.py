@@ -15,7 +15,8 @@ The witnesses, for a random upstream gradient :math:`\delta_y` (never all ones):
    at up to ``fd_samples`` random elements of every leaf (float64 only).
 
 The error of a leaf is normwise: :math:`\max_i |a_i - r_i| / \max(\max_i |a_i|, \max_i |r_i|)`
-(0 when both are exactly zero).  Defaults: 1e-10 against ``jax.vjp`` in float64,
+(0 when both are exactly zero); against finite differences the denominator is at least
+:math:`10^{-4}\max(1, |s|)`, above their rounding noise :math:`\approx \varepsilon |s| / h`.  Defaults: 1e-10 against ``jax.vjp`` in float64,
 1e-5 in float32, 1e-6 against finite differences (float64, h = ε^{1/3}·max(1, |θ_i|)).
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ from nnfunc.validate import as_array
 
 JAX_RTOL = {np.dtype("float64"): 1e-10, np.dtype("float32"): 1e-5}
 FD_RTOL = 1e-6
+FD_FLOOR = 1e-4  # central differences carry rounding noise ≈ ε|s|/h ≈ 2e-11|s|: errors are
+                 # measured against at least 1e-4·max(1, |s|), so that noise stays below FD_RTOL
 
 
 class LeafCheck(NamedTuple):
@@ -87,8 +90,12 @@ class Report(NamedTuple):
         return self
 
 
-def compare(layer: str, leaf: str, witness: str, hand, reference, tol: float) -> LeafCheck:
-    """Normwise relative error of ``hand`` against ``reference``, with the worst element."""
+def compare(layer: str, leaf: str, witness: str, hand, reference, tol: float, floor: float = 0.0) -> LeafCheck:
+    """Normwise relative error of ``hand`` against ``reference``, with the worst element.
+
+    ``floor`` is the smallest scale the error is measured against (the noise level of
+    the witness); 0 for exact witnesses.
+    """
     a = np.asarray(hand, dtype=np.float64)
     r = np.asarray(reference, dtype=np.float64)
     if a.shape != r.shape:
@@ -97,7 +104,7 @@ def compare(layer: str, leaf: str, witness: str, hand, reference, tol: float) ->
     if a.size == 0:
         return LeafCheck(layer, leaf, witness, 0.0, (), 0.0, 0.0, tol)
     diff = np.abs(a - r)
-    scale = max(np.max(np.abs(a)), np.max(np.abs(r)))
+    scale = max(np.max(np.abs(a)), np.max(np.abs(r)), floor)
     if not np.all(np.isfinite(diff)):
         error = float("inf")
         flat = int(np.argmax(~np.isfinite(diff)))
@@ -114,53 +121,63 @@ def _paths(args: tuple, names: tuple[str, ...]) -> list[str]:
             for path, _ in jax.tree_util.tree_flatten_with_path(args)[0]]
 
 
-def _finite_difference_checks(name, scalar, args, names, hand, key, samples, tol):
-    """Central differences of ``scalar(*args)`` at random elements of every leaf of ``args``."""
-    leaves, treedef = jax.tree_util.tree_flatten(args)
-    hand_leaves = jax.tree_util.tree_leaves(hand)
-    labels = _paths(args, names)
-    checks = []
-    for i, (leaf, g, label) in enumerate(zip(leaves, hand_leaves, labels)):
-        if leaf.size == 0:
-            continue
-        key, sub = jax.random.split(key)
-        picks = jax.random.choice(sub, leaf.size, (min(samples, leaf.size),), replace=False)
-        flat = leaf.reshape(-1)
-        h = jnp.finfo(leaf.dtype).eps ** (1 / 3) * jnp.maximum(1.0, jnp.abs(flat[picks]))
+def _pick_elements(key, args, samples: int) -> list[np.ndarray]:
+    """For every leaf of ``args``, up to ``samples`` distinct flat indices, drawn from ``key``."""
+    rng = np.random.default_rng(np.asarray(jax.random.key_data(key)).ravel().tolist())
+    return [np.sort(rng.choice(leaf.size, min(samples, leaf.size), replace=False))
+            for leaf in jax.tree_util.tree_leaves(args)]
 
-        def along(delta, i=i):
+
+def _central_differences(scalar, args, picks):
+    r"""∂s/∂a_i ≈ (s(a + h e_i) − s(a − h e_i)) / 2h at the picked elements of every leaf.
+
+    h = ε^{1/3}·max(1, |a_i|) balances truncation (O(h²)) against rounding (O(ε/h)).
+    """
+    leaves, treedef = jax.tree_util.tree_flatten(args)
+    out = []
+    for i, (leaf, pick) in enumerate(zip(leaves, picks)):
+        flat = leaf.reshape(-1)
+        h = jnp.finfo(leaf.dtype).eps ** (1 / 3) * jnp.maximum(1.0, jnp.abs(flat[pick]))
+
+        def along(delta, i=i, flat=flat, shape=leaf.shape):
             moved = list(leaves)
-            moved[i] = (flat + delta).reshape(leaf.shape)
+            moved[i] = (flat + delta).reshape(shape)
             return scalar(*jax.tree_util.tree_unflatten(treedef, moved))
 
-        basis = jax.nn.one_hot(picks, leaf.size, dtype=leaf.dtype) * h[:, None]
-        fd = (jax.vmap(along)(basis) - jax.vmap(along)(-basis)) / (2 * h)
-        picks = np.asarray(picks)
-        check = compare(name, label, "finite differences", np.asarray(g).reshape(-1)[picks], fd, tol)
-        element = np.unravel_index(picks[check.worst_index[0]], leaf.shape)
-        checks.append(check._replace(worst_index=tuple(int(i) for i in element)))
-    return checks
+        basis = jax.nn.one_hot(pick, leaf.size, dtype=leaf.dtype) * h[:, None]
+        out.append((jax.vmap(along)(basis) - jax.vmap(along)(-basis)) / (2 * h))
+    return out
 
 
 def _verify(name: str, fn: Callable, args: tuple, names: tuple, hand: tuple, dy, key, rtol, fd_samples):
-    """Compare ``hand`` (cotangents of ``args``) with jax.vjp and finite differences of ``fn``."""
+    """Compare ``hand`` (cotangents of ``args``) with jax.vjp and finite differences of ``fn``.
+
+    The witnesses run eagerly: JAX caches each operation's compilation by shape, so
+    repeated checks of similar layers (a test suite) reuse them.
+    """
     dtype = np.dtype(jax.tree_util.tree_leaves(args)[-1].dtype)
     tol = JAX_RTOL.get(dtype, 1e-5) if rtol is None else rtol
     if jax.tree_util.tree_structure(hand) != jax.tree_util.tree_structure(args):
         raise AssertionError(f"{name}: hand gradient has structure {jax.tree_util.tree_structure(hand)}, "
                              f"expected the structure of the inputs {jax.tree_util.tree_structure(args)}")
-    _, vjp = jax.vjp(fn, *args)
-    reference = vjp(dy)
+    use_fd = dtype == np.float64 and fd_samples > 0
+    picks = _pick_elements(key, args, fd_samples) if use_fd else []
+
+    def scalar(*a):
+        return jnp.sum(dy * fn(*a))
+
+    reference = jax.vjp(fn, *args)[1](dy)
+    fd = _central_differences(scalar, args, picks)
+    floor = FD_FLOOR * max(1.0, abs(float(scalar(*args)))) if use_fd else 0.0
+    labels = _paths(args, names)
+    hand_leaves = jax.tree_util.tree_leaves(hand)
     checks = [compare(name, label, "jax.vjp", a, r, tol)
-              for label, a, r in zip(_paths(args, names), jax.tree_util.tree_leaves(hand),
-                                     jax.tree_util.tree_leaves(reference))]
-    notes = ()
-    if dtype == np.float64 and fd_samples > 0:
-        def scalar(*a):
-            return jnp.sum(dy * fn(*a))
-        checks += _finite_difference_checks(name, scalar, args, names, hand, key, fd_samples, FD_RTOL)
-    else:
-        notes = (f"finite differences skipped ({dtype}; they need float64)",)
+              for label, a, r in zip(labels, hand_leaves, jax.tree_util.tree_leaves(reference))]
+    for label, g, pick, estimate, leaf in zip(labels, hand_leaves, picks, fd, jax.tree_util.tree_leaves(args)):
+        check = compare(name, label, "finite differences", np.asarray(g).reshape(-1)[pick], estimate, FD_RTOL, floor)
+        element = np.unravel_index(pick[check.worst_index[0]], leaf.shape) if pick.size else ()
+        checks.append(check._replace(worst_index=tuple(int(i) for i in element)))
+    notes = () if use_fd else (f"finite differences skipped ({dtype}; they need float64)",)
     return Report(name, tuple(checks), notes)
 
 
