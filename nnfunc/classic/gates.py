@@ -101,7 +101,7 @@ def multiplication_gate(act: Layer, scale: float, bias: float = 0.0,
     >>> [round(v, 6) for v in jax.jit(jax.vmap(gate))(jnp.array([1e-1, 1e-2, 1e-3])).tolist()]
     [-0.399963, -0.4, -0.4]
     """
-    where = f"multiplication_gate({act.name if isinstance(act, Layer) else act!r})"
+    where = f"multiplication_gate({act.name})" if isinstance(act, Layer) else f"multiplication_gate({act!r})"
     if not isinstance(act, Layer) or not isinstance(act.spec, Activation):
         raise TypeError(f"{where}: needs an elementwise activation layer such as nf.softplus()")
     lam = _scale(scale, where)
