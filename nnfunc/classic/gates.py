@@ -92,14 +92,15 @@ def multiplication_gate(act: Layer, scale: float, bias: float = 0.0,
     >>> [round(v, 4) for v in y[:, 0].tolist()]
     [-0.4, 6.0]
 
-    Across many scales at once (one compiled program):
+    Across many scales at once (one compiled program); the error is
+    :math:`-\lambda^2 xy(x^2+y^2)/12` for softplus, +0.0297 λ² here:
 
     >>> import jax
     >>> def gate(lam):
     ...     net, params = nf.classic.multiplication_gate(nf.softplus(), lam, curvature=0.25)
     ...     return net.forward(params, jnp.array([[0.5, -0.8]]))[0][0, 0]
     >>> [round(v, 6) for v in jax.jit(jax.vmap(gate))(jnp.array([1e-1, 1e-2, 1e-3])).tolist()]
-    [-0.399963, -0.4, -0.4]
+    [-0.399704, -0.399997, -0.4]
     """
     where = f"multiplication_gate({act.name})" if isinstance(act, Layer) else f"multiplication_gate({act!r})"
     if not isinstance(act, Layer) or not isinstance(act.spec, Activation):
