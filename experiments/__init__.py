@@ -6,4 +6,7 @@
 EXPERIMENTS = {
     "neuron": "experiments.neuron",
     "costs": "experiments.costs",
+    "perceptron": "experiments.perceptron",
+    "hebbian": "experiments.hebbian",
+    "multiplication": "experiments.multiplication",
 }

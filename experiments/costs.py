@@ -10,6 +10,7 @@ from pathlib import Path
 import jax.numpy as jnp
 
 import nnfunc as nf
+from experiments import plots
 from experiments.runner import Result
 
 TARGETS = jnp.array([2.0, 3.0, 5.0, 9.0])
@@ -23,9 +24,13 @@ def run(out_dir: Path, quick: bool = False) -> Result:
     got = {name: float(nf.loss(name).value(OUTPUTS, TARGETS)) for name in ARTICLE}
     for name, value in got.items():
         print(f"{name:16s} {value:6.1f}   article {ARTICLE[name]:.0f}")
+    chart = plots.bar_chart({"errors t − y per example": {str(i + 1): e for i, e in enumerate(errors.tolist())},
+                             "costs (article A)": {"Σ e": got["sum_errors"], "Σ |e|": got["sum_abs_errors"],
+                                                   "Σ e²": got["sse"]}},
+                            out_dir / "costs.png")
     return Result(
         key_result=", ".join(f"{v:g}" for v in got.values()),
         expected="4, 8, 18",
         passed=got == ARTICLE,
-        data={"errors": errors.tolist(), "costs": got, "article": ARTICLE},
+        data={"errors": errors.tolist(), "costs": got, "article": ARTICLE, "plots": [chart.name]},
     )

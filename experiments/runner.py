@@ -2,7 +2,9 @@
 
 Every experiment module has ``run(out_dir: Path, quick: bool) -> Result``.  The
 runner adds what every record needs (versions, device, seed, wall time) and writes
-``out_dir/NAME.json``.
+``out_dir/NAME.json``.  An experiment lists the PNG files it wrote in
+``Result.data["plots"]`` (names relative to ``out_dir``); the runner checks that
+they exist and prints where every output went.
 """
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from experiments import EXPERIMENTS
 class Result:
     """What an experiment found: its key result beside the expected one, and a verdict.
 
-    ``data`` holds everything else worth keeping (numbers, histories, file names);
+    ``data`` holds everything else worth keeping (numbers, histories, and under
+    ``"plots"`` the names of the PNG files written to the output directory);
+    ``seed`` the PRNG seed the experiment used (None if it draws nothing at random);
     ``compile_s`` the part of the wall time spent compiling, where it was measured.
     """
 
@@ -57,10 +61,15 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
     start = time.perf_counter()
     result: Result = module.run(out_dir, quick)
     wall = time.perf_counter() - start
+    plots = [out_dir / plot for plot in result.data.get("plots", [])]
+    missing = [str(plot) for plot in plots if not plot.is_file()]
+    if missing:
+        raise FileNotFoundError(f"experiment {name!r} lists plots it did not write: {', '.join(missing)}")
     record = {"experiment": name, "quick": quick, **asdict(result), "wall_s": wall,
               "wall_s_without_compile": None if result.compile_s is None else wall - result.compile_s,
               **environment()}
     (out_dir / f"{name}.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
+    print(f"{name}: wrote {', '.join(str(p) for p in [out_dir / f'{name}.json', *plots])}")
     return record
 
 

@@ -9,6 +9,7 @@ from nnfunc.activations import (
     ACTIVATIONS, Activation, activation, elementwise, elu, identity, leaky_relu, relu,
     sigmoid, sign, sine, softmax, softplus, step, tanh,
 )
+from nnfunc import classic
 from nnfunc.dense import dense
 from nnfunc.layer import Layer, backprop, hand_vjp, serial
 from nnfunc.losses import (
@@ -18,7 +19,7 @@ from nnfunc.losses import (
 
 __all__ = [
     "ACTIVATIONS", "Activation", "LOSSES", "Layer", "Loss", "activation", "backprop",
-    "binary_cross_entropy", "categorical_cross_entropy", "dense", "elementwise", "elu",
+    "binary_cross_entropy", "categorical_cross_entropy", "classic", "dense", "elementwise", "elu",
     "half_sse", "hand_vjp", "identity", "leaky_relu", "loss", "mse", "relu", "serial",
     "sigmoid", "sign", "sine", "softmax", "softmax_cross_entropy", "softplus", "sse", "step",
     "sum_abs_errors", "sum_errors", "tanh",

@@ -1,0 +1,120 @@
+"""Each experiment, reduced (quick=True), run through the runner into a temporary directory.
+
+Asserts the verdict, the key numbers (against the articles or closed forms), and
+that the JSON record and every listed PNG were written.
+"""
+import json
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from experiments import EXPERIMENTS, plots
+from experiments.runner import Result, run_one
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("experiments")
+
+
+@pytest.fixture(scope="module")
+def record(out_dir):
+    """``record(name)``: experiment ``name``'s JSON record as written, run at most once per module."""
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            returned = run_one(name, out_dir, quick=True)
+            cache[name] = json.loads((out_dir / f"{name}.json").read_text())
+            assert cache[name]["key_result"] == returned["key_result"]
+        return cache[name]
+
+    return get
+
+
+def assert_outputs(record, out_dir, n_plots):
+    assert record["quick"] is True and record["x64"] is True
+    assert "seed" in record and record["wall_s"] > 0
+    assert len(record["data"].get("plots", [])) == n_plots
+    for plot in record["data"].get("plots", []):
+        assert (out_dir / plot).read_bytes()[:8] == PNG_MAGIC, plot
+
+
+def test_perceptron(record, out_dir):
+    r = record("perceptron")
+    assert r["passed"] is True and r["seed"] == 0
+    gates = r["data"]["gates"]
+    for gate in ("AND", "OR", "NAND"):
+        assert gates[gate]["converged"] and 0 < gates[gate]["epochs"] < r["data"]["max_epochs"]
+        assert gates[gate]["starts_converged"] == r["data"]["starts"]
+    assert gates["AND"]["outputs"] == [0, 0, 0, 1] and gates["NAND"]["outputs"] == [1, 1, 1, 0]
+    assert not gates["XOR"]["converged"] and gates["XOR"]["epochs"] == r["data"]["max_epochs"]
+    assert gates["XOR"]["starts_converged"] == 0 and gates["XOR"]["outputs"] != [0, 1, 1, 0]
+    assert_outputs(r, out_dir, 2)
+
+
+def test_hebbian(record, out_dir):
+    r = record("hebbian")
+    assert r["passed"] is True and r["seed"] == 0
+    flipped = np.array(r["data"]["bits_flipped"])
+    light = np.array(r["data"]["patterns"]["5"]["mean_bits_correct"])
+    heavy = np.array(r["data"]["patterns"]["20"]["mean_bits_correct"])
+    assert (light[flipped <= 25] >= 99).all()              # P/N = 0.05, well under capacity
+    assert (light[flipped <= 25] >= 100 - flipped[flipped <= 25]).all()
+    assert heavy[0] < 100                                  # P/N = 0.2, over capacity 0.138
+    assert_outputs(r, out_dir, 1)
+
+
+def test_multiplication(record, out_dir):
+    r = record("multiplication")
+    assert r["passed"] is True
+    fits = r["data"]["fits"]
+    softplus = fits["softplus, a = 0"]
+    # softplus''(0) = 1/4, softplus''''(0) = −1/8: largest error λ²·(1/2)/3 at λ = 1e-2
+    assert softplus["error_at_1e-2"] == pytest.approx(1e-4 / 6, rel=0.02)
+    assert fits["elu(1), a = 0 (kink)"]["error_at_1e-2"] == pytest.approx(2e-2 / 3, rel=0.02)
+    for label in ("softplus, a = 0", "sigmoid, a = 1", "tanh, a = 0.5"):
+        assert fits[label]["slope"] == pytest.approx(2, abs=0.1)
+    assert fits["elu(1), a = 0 (kink)"]["slope"] == pytest.approx(1, abs=0.1)
+    assert softplus["min_error"] < 1e-7 and 1e-5 < softplus["argmin_scale"] < 1e-3
+    assert r["data"]["errors"]["softplus, a = 0"][0] > 1e3 * softplus["min_error"]  # rounding at λ = 1e-7
+    assert set(r["data"]["refused"]) == {"tanh, a = 0", "sigmoid, a = 0"}
+    assert max(r["data"]["four_neuron_sums"]["tanh, a = 0"]) < 1e-15
+    assert r["data"]["three_bit"]["20.0"]["rounded_is_xyz"]
+    assert_outputs(r, out_dir, 2)
+
+
+def test_costs(record, out_dir):
+    r = record("costs")
+    assert r["passed"] is True and r["data"]["costs"] == {"sum_errors": 4.0, "sum_abs_errors": 8.0, "sse": 18.0}
+    assert_outputs(r, out_dir, 1)
+
+
+def test_neuron(record, out_dir):
+    r = record("neuron")
+    assert r["passed"] is True
+    assert r["data"]["neuron w=[0,1], b=4, x=[2,3]"]["got"] == pytest.approx(0.9990889488055994, rel=1e-14)
+    assert_outputs(r, out_dir, 0)
+
+
+def test_runner_refuses_a_listed_plot_that_was_not_written(tmp_path, monkeypatch):
+    fake = types.ModuleType("fake_experiment")
+    fake.run = lambda out_dir, quick: Result("x", "x", True, {"plots": ["missing.png"]})
+    monkeypatch.setitem(sys.modules, "fake_experiment", fake)
+    monkeypatch.setitem(EXPERIMENTS, "fake", "fake_experiment")
+    with pytest.raises(FileNotFoundError, match=r"experiment 'fake' lists plots it did not write: .*missing.png"):
+        run_one("fake", tmp_path)
+
+
+def test_generic_plots_write_pngs(tmp_path):
+    written = [
+        plots.loss_curve([1.0, 0.5, 0.25], tmp_path / "loss.png", logy=True),
+        plots.decision_boundary(lambda g: g[:, 0] + g[:, 1] >= 1, [[0, 0], [1, 1]], [0, 1], tmp_path / "line.png"),
+        plots.bar_chart({"a": {"x": 1.0, "y": -2.0}}, tmp_path / "bars.png"),
+    ]
+    for path in written:
+        assert path.read_bytes()[:8] == PNG_MAGIC
