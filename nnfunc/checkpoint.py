@@ -92,6 +92,8 @@ def save(directory, params, opt_state, key, epoch: int, history: dict) -> Path:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
+    for stale in directory.glob(f".{FILE_NAME}.*.tmp"):  # left by a writer killed mid-write
+        stale.unlink(missing_ok=True)
     return path
 
 
@@ -121,16 +123,17 @@ def _read_verified(path: Path) -> tuple[dict, dict]:
 
 def _restore(arrays: dict, prefix: str, like, saved_tree: str, path: Path):
     """The pytree of ``like``'s structure with the saved leaves, checked leaf by leaf."""
-    leaves, tree = jax.tree.flatten(like)
+    paths_leaves, tree = jax.tree_util.tree_flatten_with_path(like)
     if str(tree) != saved_tree:
         raise CheckpointError(f"{path} holds {prefix} of another structure (another network or optimizer?):\n"
                               f"  saved:    {saved_tree}\n  expected: {tree}")
     restored = []
-    for i, want in enumerate(leaves):
+    for i, (where, want) in enumerate(paths_leaves):
         got = arrays[f"{prefix}/{i}"]
         want = np.asarray(want)
         if got.shape != want.shape or got.dtype != want.dtype:
-            raise CheckpointError(f"{path}: {prefix} leaf {i} is {got.dtype}{list(got.shape)} in the checkpoint "
+            raise CheckpointError(f"{path}: {prefix}{jax.tree_util.keystr(where)} is {got.dtype}{list(got.shape)} "
+                                  "in the checkpoint "
                                   f"but {want.dtype}{list(want.shape)} here")
         restored.append(jnp.asarray(got))
     return jax.tree.unflatten(tree, restored)
