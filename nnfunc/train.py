@@ -18,9 +18,10 @@ the step runs over them inside one ``lax.scan``.  **The remainder** of
 with shuffling a different remainder is dropped each epoch, so every sample is used
 over several epochs (without shuffling the same tail is always dropped: pick a
 ``batch_size`` dividing ``n``).  ``batch_size=1`` is per-sample SGD (article E),
-``batch_size=None`` full-batch gradient descent.  At the end of the epoch the loss
-(and accuracy) of the *whole* training set at the new params is recorded, as
-article E prints it.
+``batch_size=None`` full-batch gradient descent.  The epoch's loss (and accuracy)
+is the mean over its batches of each batch's loss, computed just before that batch's
+update: article C's running error ``err += mse(...)``, free to compute.  For the
+loss of the trained params on a whole set use :func:`evaluate`.
 """
 from __future__ import annotations
 
@@ -46,9 +47,9 @@ CLASSIFICATION_LOSSES = ("binary_cross_entropy", "categorical_cross_entropy", "s
 class History(NamedTuple):
     """Per-epoch records, one entry per completed epoch (resumed epochs included).
 
-    ``loss``: loss of the whole training set after the epoch; ``accuracy``: the
-    same for accuracy, or ``None`` when not a classification; ``seconds``: wall
-    time of each epoch (compilation excluded).
+    ``loss``: the mean of the epoch's batch losses, each taken just before its
+    update; ``accuracy``: the same for accuracy, or ``None`` when not a
+    classification; ``seconds``: wall time of each epoch (compilation excluded).
     """
 
     loss: np.ndarray
@@ -146,10 +147,11 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
                shuffle: bool = True, accuracy: bool = False) -> Callable:
     """The jit-compiled epoch ``(params, opt_state, key, x, t) -> EpochOutput``.
 
-    Splits ``key`` into the next epoch's key and this epoch's shuffle key, runs
+    Splits ``key`` into the next epoch's key and this epoch's shuffle key and runs
     :math:`\\lfloor n/b \\rfloor` optimizer steps in one ``lax.scan`` (the remainder
-    is dropped, see the module docstring), then evaluates the whole set.
-    ``finite`` is false if any step's loss, the final loss or any param is not finite.
+    is dropped, see the module docstring).  ``loss`` and ``accuracy`` are means over
+    the batches, each taken before its update; ``finite`` is false if any batch loss
+    or any param at the end is not finite.
 
     >>> import jax, optax, nnfunc as nf
     >>> net = nf.serial(nf.dense(1), nf.sigmoid())
@@ -169,18 +171,18 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
 
         def step(state, idx):
             params, opt_state = state
-            value, grads = grad_fn(params, x[idx], t[idx])
+            xb, tb = x[idx], t[idx]
+            value, grads = grad_fn(params, xb, tb)
+            # the same forward pass as inside grad_fn: XLA computes it once
+            hits = accuracy_of(net.forward(params, xb)[0], tb) if accuracy else jnp.nan
             updates, opt_state = optimizer.update(grads, opt_state, params)
-            return (optax.apply_updates(params, updates), opt_state), value
+            return (optax.apply_updates(params, updates), opt_state), (value, hits)
 
-        (params, opt_state), step_losses = jax.lax.scan(step, (params, opt_state), batches)
-        y = net.forward(params, x)[0]
-        value = loss.value(y, t)
-        finite = jnp.all(jnp.isfinite(step_losses)) & jnp.isfinite(value)
+        (params, opt_state), (losses, hits) = jax.lax.scan(step, (params, opt_state), batches)
+        finite = jnp.all(jnp.isfinite(losses))
         for leaf in jax.tree.leaves(params):
             finite &= jnp.all(jnp.isfinite(leaf))
-        acc = accuracy_of(y, t) if accuracy else jnp.nan
-        return EpochOutput(params, opt_state, key, value, acc, finite)
+        return EpochOutput(params, opt_state, key, jnp.mean(losses), jnp.mean(hits), finite)
 
     return jax.jit(epoch)
 
@@ -255,7 +257,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     - ``batch_size``: 1 = per-sample SGD, ``None`` = full batch; a remainder that does
       not fill a batch is dropped per epoch (see the module docstring).
     - ``key``: PRNG key for shuffling (required unless ``shuffle=False``).
-    - ``stop_below``: stop after the first epoch whose training loss is below it (article B).
+    - ``stop_below``: stop after the first epoch whose loss (``history.loss``) is below it (article B).
     - ``accuracy``: record accuracy per epoch; default on for cross-entropy losses.
     - ``progress``: a progress bar on stderr; default only at a terminal outside CI.
     - ``callback(epoch, params, history)``: called after every epoch (e.g. to print).

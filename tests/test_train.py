@@ -30,15 +30,22 @@ def assert_trees_equal(a, b):
 
 
 def reference_sgd(net, params, x, t, batches, epochs, lr=0.1):
-    """An independent loop: θ ← θ − η ∂E/∂θ with jax.grad, batches in the given order."""
+    """An independent loop: θ ← θ − η ∂E/∂θ with jax.grad, batches in the given order.
+
+    Returns the params and each epoch's mean batch loss (article C's running error).
+    """
     def energy(p, xb, tb):
         return nf.mse.value(net.forward(p, xb)[0], tb)
-    grad = jax.jit(jax.grad(energy))
+    value_and_grad = jax.jit(jax.value_and_grad(energy))
+    history = []
     for _ in range(epochs):
+        errors = []
         for idx in batches:
-            g = grad(params, x[idx], t[idx])
+            e, g = value_and_grad(params, x[idx], t[idx])
+            errors.append(float(e))
             params = jax.tree.map(lambda p, d: p - lr * d, params, g)
-    return params
+        history.append(sum(errors) / len(errors))
+    return params, history
 
 
 @pytest.mark.parametrize("batch_size, batches", [
@@ -52,10 +59,11 @@ def test_fit_is_gradient_descent_over_the_batches_in_order(batch_size, batches):
     x = np.asarray(jax.random.normal(jax.random.key(4), (5, 2)))
     t = np.asarray(jax.random.uniform(jax.random.key(5), (5, 1)))
     got = nf.fit(net, params, (x, t), nf.mse, epochs=3, batch_size=batch_size, shuffle=False, progress=False)
-    want = reference_sgd(net, params, x, t, [np.array(b) for b in batches], 3)
+    want, history = reference_sgd(net, params, x, t, [np.array(b) for b in batches], 3)
     for g, w in zip(jax.tree.leaves(got.params), jax.tree.leaves(want), strict=True):
         np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
-    assert got.epochs == 3 and got.history.loss.shape == (3,)
+    np.testing.assert_allclose(got.history.loss, history, rtol=1e-12)
+    assert got.epochs == 3 and got.history.accuracy is None and got.history.seconds.shape == (3,)
 
 
 def test_hand_backprop_and_jax_grad_train_to_the_same_params():
@@ -108,16 +116,24 @@ def test_every_epoch_runs_the_one_compiled_program():
     assert traces[6] == traces[1], f"6 epochs traced the network {traces[6]} times, 1 epoch {traces[1]}"
 
 
-def test_history_loss_is_the_training_set_loss_after_each_epoch():
+def test_callback_sees_every_epoch_with_its_params_and_history():
     net, params, x, t = people_setup()
-    losses = []
+    seen = []
     def record(epoch, p, history):
-        losses.append((epoch, nf.evaluate(net, p, (x, t), nf.mse).loss, history.loss[-1]))
+        seen.append((epoch, len(history.loss), np.asarray(p[0]["w"]).copy()))
     result = nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=3, callback=record, progress=False)
-    assert [e for e, _, _ in losses] == [1, 2, 3]
-    for _, evaluated, recorded in losses:
-        assert recorded == pytest.approx(evaluated, rel=1e-12)
-    assert result.history.accuracy is None and result.history.seconds.shape == (3,)
+    assert [(e, n) for e, n, _ in seen] == [(1, 1), (2, 2), (3, 3)]
+    np.testing.assert_array_equal(seen[-1][2], result.params[0]["w"])
+    assert not np.array_equal(seen[0][2], seen[1][2])
+
+
+def test_accuracy_counts_the_right_answers():
+    x, t = nf.logic_gate("OR")
+    net = nf.serial(nf.dense(1), nf.sigmoid())
+    params = ({"w": np.array([[1.0], [1.0]]), "b": np.array([-1.5])}, {})  # computes AND: 2 of 4 right
+    result = nf.fit(net, params, (x, t), nf.mse, epochs=1, batch_size=None, shuffle=False, accuracy=True,
+                    progress=False)
+    assert result.history.accuracy.tolist() == [0.5]
 
 
 def test_classification_records_accuracy_and_learns_and():
