@@ -59,10 +59,11 @@ def compiled_epoch(x, t, batch_size: int):
     return run, compile_s
 
 
-def timed(run) -> float:
-    tic = time.perf_counter()
+def timed(run) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) of one ``run()``."""
+    tic, cpu = time.perf_counter(), time.process_time()
     run()
-    return time.perf_counter() - tic
+    return time.perf_counter() - tic, time.process_time() - cpu
 
 
 def main(argv=None) -> dict:
@@ -79,24 +80,30 @@ def main(argv=None) -> dict:
     per_sample, compile_1 = compiled_epoch(x, t, 1)
     batch32, compile_32 = compiled_epoch(x, t, 32)
     times = {"numpy": [], "per_sample": [], "batch32": []}
+    cpu = {name: [] for name in times}
     for r in range(args.repeats + 1):
-        pair = timed(reference), timed(per_sample), timed(batch32)
+        rounds = timed(reference), timed(per_sample), timed(batch32)
         if r:  # the first round is the warm-up
-            for name, seconds in zip(times, pair):
-                times[name].append(seconds)
+            for name, (wall, used) in zip(times, rounds):
+                times[name].append(wall)
+                cpu[name].append(used)
     med = {name: statistics.median(v) for name, v in times.items()}
+    med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
     ratio = statistics.median(n / j for n, j in zip(times["numpy"], times["per_sample"]))
     device = jax.devices()[0]
     print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
           f"{args.dtype}; {device.platform} ({device.device_kind}); medians of {args.repeats} epochs after 1 warm-up, "
           "timed alternately")
-    print(f"  NumPy per-sample loop (article C)  {med['numpy'] * 1e3:9.1f} ms/epoch")
-    print(f"  nnfunc epoch, batch_size=1         {med['per_sample'] * 1e3:9.1f} ms/epoch   (compile {compile_1:.2f} s)"
-          f"   speed-up x{ratio:.1f} (median of per-pair ratios; min {min(times['numpy']) / min(times['per_sample']):.1f}"
-          " from best times)")
-    print(f"  nnfunc epoch, batch_size=32        {med['batch32'] * 1e3:9.1f} ms/epoch   (compile {compile_32:.2f} s)")
-    return {"median_s": med, "speedup_per_sample": ratio, "compile_s": {"batch1": compile_1, "batch32": compile_32},
-            "times_s": times, "source": source, "dtype": args.dtype}
+    print(f"  {'':34s} {'wall ms':>9s} {'CPU ms':>9s}   (per epoch, medians)")
+    for name, label in (("numpy", "NumPy per-sample loop (article C)"), ("per_sample", "nnfunc epoch, batch_size=1"),
+                        ("batch32", "nnfunc epoch, batch_size=32")):
+        print(f"  {label:34s} {med[name] * 1e3:9.1f} {med_cpu[name] * 1e3:9.1f}")
+    print(f"  compile: {compile_1:.2f} s (batch 1), {compile_32:.2f} s (batch 32), not in the times above")
+    print(f"  speed-up per-sample SGD, nnfunc vs NumPy: x{ratio:.1f} wall (median of per-round ratios), "
+          f"x{med_cpu['numpy'] / med_cpu['per_sample']:.1f} CPU time (ratio of medians)")
+    return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": ratio,
+            "compile_s": {"batch1": compile_1, "batch32": compile_32}, "times_s": times, "cpu_s": cpu,
+            "source": source, "dtype": args.dtype}
 
 
 if __name__ == "__main__":
