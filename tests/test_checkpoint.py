@@ -157,3 +157,12 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_params(tmp_path):
         got = [saved[f"arr_{i}"] for i in range(len(saved.files))]
     for g, w in zip(got, jax.tree.leaves(whole.params), strict=True):
         np.testing.assert_array_equal(g, np.asarray(w))
+
+
+def test_a_legacy_uint32_key_round_trips(tmp_path):
+    net, params, data = setup()
+    legacy = jax.random.PRNGKey(3)
+    result = nf.fit(net, params, data, nf.mse, key=legacy, epochs=2, checkpoint_dir=tmp_path, progress=False)
+    saved = checkpoint.load(tmp_path, params, result.opt_state)
+    assert saved.key.dtype == legacy.dtype and saved.epoch == 2
+    np.testing.assert_array_equal(saved.key, result.key)

@@ -217,3 +217,12 @@ def test_progress_bar_at_a_terminal_only_outside_ci(monkeypatch):
         out = terminal.getvalue()
         assert ("3/3 loss" in out) == drawn, (ci, progress, out)
         assert out.endswith("\n") or not out
+
+
+def test_a_loss_may_be_given_by_name():
+    net, params, x, t = people_setup()
+    by_name, by_object = (nf.fit(net, params, (x, t), loss, key=KEY, epochs=2, progress=False).params
+                          for loss in ("mse", nf.mse))
+    assert_trees_equal(by_name, by_object)
+    with pytest.raises(ValueError, match="unknown loss 'l2'"):
+        nf.fit(net, params, (x, t), "l2", key=KEY, progress=False)
