@@ -270,12 +270,12 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     a param becomes NaN or infinite, :class:`TrainingDiverged` is raised; its
     ``.result`` holds the params after the last good epoch.
 
-    >>> import jax, nnfunc as nf
+    >>> import jax, optax, nnfunc as nf
     >>> x, t = nf.logic_gate("AND")
     >>> net = nf.serial(nf.dense(1), nf.sigmoid())
     >>> params, _ = net.init(jax.random.key(0), (2,))
     >>> result = nf.fit(net, params, (x, t), nf.mse, key=jax.random.key(1), epochs=500, batch_size=None,
-    ...                 optimizer=__import__("optax").sgd(5.0), accuracy=True)
+    ...                 optimizer=optax.sgd(5.0), accuracy=True)
     >>> float(result.history.accuracy[-1]), bool(result.history.loss[-1] < result.history.loss[0])
     (1.0, True)
     """
@@ -345,6 +345,9 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
 
 def predict(net: Layer, params, x):
     """The network's output ``net.forward(params, x)[0]``, jit-compiled.
+
+    Compiled afresh on each call; to predict many times, keep your own
+    ``jax.jit(lambda p, x: net.forward(p, x)[0])``.
 
     >>> import nnfunc as nf
     >>> net = nf.serial(nf.dense(1))
