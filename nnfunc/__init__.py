@@ -24,3 +24,20 @@ __all__ = [
     "sigmoid", "sign", "sine", "softmax", "softmax_cross_entropy", "softplus", "sse", "step",
     "sum_abs_errors", "sum_errors", "tanh",
 ]
+from nnfunc.checkpoint import CheckpointError
+from nnfunc.data import (
+    GATES, PEOPLE, logic_gate, one_hot, people, scale_to_unit, standardize, train_test_split, truth_table,
+    truth_table_xy_or_not_z,
+)
+from nnfunc.idx import IdxError, load_mnist_like, read_idx
+from nnfunc.metrics import accuracy
+from nnfunc.train import (
+    Evaluation, FitResult, History, TrainingDiverged, evaluate, fit, predict,
+)
+
+__all__ += [
+    "CheckpointError", "Evaluation", "FitResult", "GATES", "History", "IdxError", "PEOPLE",
+    "TrainingDiverged", "accuracy", "evaluate", "fit", "load_mnist_like", "logic_gate", "one_hot",
+    "people", "predict", "read_idx", "scale_to_unit", "standardize", "train_test_split",
+    "truth_table", "truth_table_xy_or_not_z",
+]
