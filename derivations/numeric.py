@@ -41,13 +41,14 @@ def lambdified(symbols, expr):
     return evaluate
 
 
-def settle(pending) -> list:
+def settle(pending, tol: float = TOL) -> list:
     """Derivations with their numeric verdicts, every computation compiled as one program.
 
     ``pending``: ``(derivation, computation)`` pairs; ``computation()`` returns
     ``(witness, found, expected)`` triples of JAX arrays.  All computations run inside
     one ``jax.jit`` (a handful of small programs each compiled on its own cost more
-    than the derivations).  Each witness keeps its worst normwise relative error.
+    than the derivations).  Each witness keeps its worst normwise relative error,
+    judged against ``tol``.
     """
     witnesses = []  # the names are Python strings: recorded while tracing, kept out of the program
 
@@ -65,5 +66,5 @@ def settle(pending) -> list:
         worst: dict[str, float] = {}
         for witness, (found, expected) in zip(names, pairs):
             worst[witness] = max(worst.get(witness, 0.0), relative_error(found, expected))
-        settled.append(derivation._replace(errors=tuple((w, e, TOL) for w, e in worst.items())))
+        settled.append(derivation._replace(errors=tuple((w, e, tol) for w, e in worst.items())))
     return settled

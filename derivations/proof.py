@@ -5,8 +5,8 @@ exponentials, every :math:`e^{k u}` (k an integer) as :math:`E_u^k` for a fresh
 symbol :math:`E_u`, and every other function application (``sin(u)``, ``log(u)``,
 ...) as a fresh symbol.  Logarithms of products and quotients are first split
 where SymPy can prove the factors positive (``expand_log`` without ``force``).  What is left is a
-rational function of independent symbols; ``cancel`` reduces it to 0 exactly when
-it is identically 0, which proves the original identity (it holds for all values
+rational function of independent symbols; over a common denominator its
+numerator expands to 0 exactly when it is identically 0, which proves the original identity (it holds for all values
 of the symbols, so in particular for the true ones).  This is much faster than
 ``simplify`` on nested network expressions, and never claims a false equality.
 
@@ -95,7 +95,8 @@ def _atomised(expr):
 def is_zero(expr) -> bool:
     """True when ``expr`` is identically 0 (see the module docstring); False means "not proved"."""
     expr = sp.expand_log(sp.sympify(expr).replace(sp.tanh, _tanh_as_exp))
-    return sp.cancel(exact(_atomised(expr))) == 0
+    numerator, _ = sp.fraction(sp.together(exact(_atomised(expr))))
+    return sp.expand(numerator) == 0
 
 
 def exact(expr):
