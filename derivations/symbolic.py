@@ -26,7 +26,9 @@ with the library's real output.
 """
 from __future__ import annotations
 
+import sys
 import types
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -120,6 +122,19 @@ _JAX_FUNCTIONS = {
 }
 _REPLACED_GLOBALS = {"jnp": JNP, "jax": JAX, "as_array": lambda x, where, what="input": array(x)}
 _namespaces: dict[int, dict] = {}
+_INSTALLED = tuple(Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})
+
+
+def _under_proof(fn) -> bool:
+    """nnfunc's functions, and a reader's own (a module outside the Python installation);
+    never the tools (JAX, NumPy, SymPy, the standard library, pytest) nor this package."""
+    name = fn.__module__ or ""
+    if name == "nnfunc" or name.startswith("nnfunc."):
+        return True
+    path = getattr(sys.modules.get(name), "__file__", None)
+    if path is None or name.split(".")[0] == "derivations":
+        return False
+    return not any(Path(path).resolve().is_relative_to(prefix) for prefix in _INSTALLED)
 
 
 def _namespace(module_globals: dict) -> dict:
@@ -141,11 +156,12 @@ def _unsupported(fn):
 def symbolic(value):
     """``value`` with every function of nnfunc inside it rebound to compute on SymPy arrays.
 
-    Functions of nnfunc keep their code, defaults and closure (converted); tuples,
+    Functions of nnfunc (and of a reader's own modules, see ``_under_proof``) keep their
+    code, defaults and closure (converted); tuples,
     NamedTuples, lists and dicts are converted element by element; everything else
     is returned as it is.
     """
-    if isinstance(value, types.FunctionType) and (value.__module__ or "").startswith("nnfunc"):
+    if isinstance(value, types.FunctionType) and _under_proof(value):
         closure = None if value.__closure__ is None else tuple(
             types.CellType(symbolic(cell.cell_contents)) for cell in value.__closure__)
         rebound = types.FunctionType(value.__code__, _namespace(value.__globals__), value.__name__,
@@ -154,7 +170,7 @@ def symbolic(value):
         return rebound
     if id(value) in _JAX_FUNCTIONS:
         return _JAX_FUNCTIONS[id(value)]
-    if callable(value) and not isinstance(value, type) and getattr(value, "__module__", "").startswith("jax"):
+    if callable(value) and not isinstance(value, type) and (getattr(value, "__module__", None) or "").startswith("jax"):
         return _unsupported(value)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(*map(symbolic, value))
