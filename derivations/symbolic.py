@@ -96,6 +96,8 @@ class _StandIn(types.SimpleNamespace):
     """A namespace that names the missing function instead of an AttributeError deep in a trace."""
 
     def __getattr__(self, name):
+        if name.startswith("__"):  # introspection (doctest, inspect) asks for dunders
+            raise AttributeError(name)
         raise NotImplementedError(f"derivations.symbolic: no SymPy stand-in for {self.prefix}.{name}")
 
 
