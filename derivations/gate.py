@@ -49,7 +49,7 @@ def second_derivative_at_zero(case) -> str | sp.Expr:
     for n, what in enumerate(("σ jumps at 0", "kink: σ' jumps at 0", "σ'' jumps at 0")):
         left, right = one_sided[n]
         if not is_zero(left - right):
-            return f"{what} ({sp.latex(left)} left, {sp.latex(right)} right)"
+            return f"{what} (${sp.latex(left)}$ left, ${sp.latex(right)}$ right)"
     return one_sided[2][0]
 
 

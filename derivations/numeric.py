@@ -24,12 +24,12 @@ def rng(salt: int) -> np.random.Generator:
 
 
 def lambdified(symbols, expr):
-    """``expr`` as a JAX function of ``symbols`` (``lambdify(..., modules="jax")``), float64 out.
+    """``expr`` as a JAX function of ``symbols`` (``lambdify(..., modules="jax", cse=True)``), float64 out.
 
     A list of expressions gives a stacked array whose trailing axes are the arguments'
     broadcast shape (a constant element is broadcast too).
     """
-    fn = sp.lambdify(symbols, expr, modules="jax")
+    fn = sp.lambdify(symbols, expr, modules="jax", cse=True)
 
     def evaluate(*args):
         shape = jnp.broadcast_shapes(*(jnp.shape(a) for a in args))

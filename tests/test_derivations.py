@@ -80,3 +80,10 @@ def test_unknown_section_is_a_clear_error():
 @pytest.mark.parametrize("module", [proof, symbolic])
 def test_docstring_examples_run(module):
     assert doctest.testmod(module).failed == 0
+
+
+def test_command_line_check_exits_zero_when_all_agree(capsys):
+    from derivations.__main__ import main
+
+    assert main(["--check", "alice"]) == 0
+    assert "1/1 derivations agree" in capsys.readouterr().out
