@@ -109,10 +109,13 @@ def _library_net(net):
 
 
 def _code_gradients(net, x, t, layers):
-    """``nnfunc.backprop(net, half_sse)`` on symbols: (E, per layer (dw, dθ))."""
+    """``nnfunc.backprop(net, half_sse)`` on symbols: (E, per layer (dw, dθ), the code's last z)."""
     params = tuple(p for w, theta in layers for p in ({"w": w, "b": theta}, {}))
-    value, grads = symbolic(nf.backprop(_library_net(net), nf.half_sse))(params, x[None, :], t[None, :])
-    return expression(value), [(g["w"], g["b"]) for g in grads[::2]]
+    library = _library_net(net)
+    value, grads = symbolic(nf.backprop(library, nf.half_sse))(params, x[None, :], t[None, :])
+    _, caches = symbolic(library).forward(params, x[None, :])
+    z_last = caches[-1][0][0]  # the last activation layer's cache is (z, a)
+    return expression(value), [(g["w"], g["b"]) for g in grads[::2]], z_last
 
 
 def _flat(layers):
@@ -170,7 +173,7 @@ def derive_network(net: Network, salt: int = 0):
     parameters = _flat(layers)
     derivatives = [sp.diff(error, p) for p in parameters]
     article = _flat(article_delta_rule(net, t, layers, zs, outs))
-    code_value, code = _code_gradients(net, x, t, layers)
+    code_value, code, code_z = _code_gradients(net, x, t, layers)
     code = _flat(code)
     proofs = (
         ("code's E (nnfunc forward + half_sse.value) = definition", is_zero(code_value - error)),
@@ -187,7 +190,9 @@ def derive_network(net: Network, salt: int = 0):
         + sp.latex(derivatives[last].subs(z_names)),
         r"\delta^{(L)} = (o - t) \odot f_L'(z^{(L)}),\ \delta^{(l)} = f_l'(z^{(l)}) \odot W^{(l+1)}\delta^{(l+1)},\ "
         r"\frac{\partial E}{\partial w^{(l)}_{ij}} = a^{(l-1)}_i \delta^{(l)}_j,\ "
-        r"\frac{\partial E}{\partial \theta^{(l)}_j} = \delta^{(l)}_j",
+        r"\frac{\partial E}{\partial \theta^{(l)}_j} = \delta^{(l)}_j"
+        rf"\\ \text{{nnfunc.backprop gives }} \frac{{\partial E}}{{\partial {sp.latex(parameters[last])}}} = "
+        + sp.latex(code[last].subs(dict(zip(code_z, z_names.values())))),
         "nnfunc.backprop(serial(dense, act, ...), half_sse): dense.backward, elementwise(act).backward, "
         "serial's backward recursion",
         proofs, (), f"{POINTS} random points: x, w, θ ~ N(0, 1), t ~ U(0, 1), seed {salt}",
