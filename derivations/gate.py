@@ -37,7 +37,7 @@ TOL = 1e-3
 
 
 def numerator(sigma):
-    """σ(λ(x+y)) + σ(−λ(x+y)) − σ(λ(x−y)) − σ(−λ(x−y)) for a function ``sigma`` of one expression."""
+    """σ(λ(x+y)) + σ(−λ(x+y)) − σ(λ(x−y)) − σ(−λ(x−y)), ``sigma`` a function of one expression."""
     s, d = LAM * (XS + YS), LAM * (XS - YS)
     return sigma(s) + sigma(-s) - sigma(d) - sigma(-d)
 

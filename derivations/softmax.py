@@ -42,7 +42,7 @@ def _witnesses(z, ds):
     layer = softmax()
 
     def backward(z, ds):
-        s, cache = layer.forward({}, z)
+        _, cache = layer.forward({}, z)
         return layer.backward({}, cache, ds)[1]
 
     def vjp(z, ds):
@@ -62,6 +62,7 @@ def derive() -> list:
         "nnfunc.activations.softmax().backward", (EVERYWHERE,), _witnesses,
         r"s_{nk} = \frac{e^{z_{nk}}}{\sum_j e^{z_{nj}}},\quad E = \sum_{n,k} \delta_{nk}\, s_{nk}",
         code_scalar=expression(sp.Add(*np.ravel(DS * s_code))),
-        notes=r"Jacobian ∂s_i/∂z_j = s_i(1_ij − s_j); backward δ_z = s ⊙ (δ_s − Σ_j δ_s,j s_j), never the Jacobian.",
+        notes="Jacobian ∂s_i/∂z_j = s_i(1_ij − s_j); the backward pass is "
+              "δ_z = s ⊙ (δ_s − Σ_j δ_s,j s_j), never the Jacobian itself.",
     )
     return settle([derive_gradient(case, 200)])
