@@ -8,8 +8,9 @@ SymPy symbols by :func:`derivations.symbolic.symbolic` with ``a`` the code's own
 
 * the code's forward ``f`` equals the definition;
 * the code's ``df(z, f(z))`` equals SymPy's derivative of the definition;
-* at the kink z = 0, the code's value is the left-hand derivative (the convention
-  written in :mod:`nnfunc.activations`).
+* at the kink z = 0, the code's f(0) is the definition's (step(0) = 1, sign(0) = +1)
+  and the code's derivative is the left-hand one (the convention written in
+  :mod:`nnfunc.activations`).
 
 ``alpha`` of leaky ReLU and ELU stays a symbol in the proof (the constructor is
 called with a SymPy symbol), so the proof holds for every α > 0.  Numerically, at
@@ -96,6 +97,7 @@ def _proofs(case, derivative):
         proofs.append((f"{side.name}: code's df = derivative", is_zero(on_side(hand - derivative, at))))
     if len(case.sides) > 1:
         left = on_side(derivative, {Z: -1}).subs(Z, 0)
+        proofs.append(("z = 0: code's f(0) = definition's", is_zero(f_code.subs(Z, 0) - case.definition.subs(Z, 0))))
         proofs.append(("z = 0: code's df = left-hand derivative", is_zero(hand.subs(Z, 0) - left)))
     return tuple(proofs)
 

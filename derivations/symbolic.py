@@ -159,9 +159,8 @@ def symbolic(value):
     """``value`` with every function of nnfunc inside it rebound to compute on SymPy arrays.
 
     Functions of nnfunc (and of a reader's own modules, see ``_under_proof``) keep their
-    code, defaults and closure (converted); tuples,
-    NamedTuples, lists and dicts are converted element by element; everything else
-    is returned as it is.
+    code, defaults and closure (converted); tuples, NamedTuples, lists and dicts are
+    converted element by element; everything else is returned as it is.
     """
     if isinstance(value, types.FunctionType) and _under_proof(value):
         closure = None if value.__closure__ is None else tuple(
