@@ -78,7 +78,8 @@ def derive() -> list:
         TITLE, "Alice (article E)",
         r"h_1 = \sigma(w_1 x_1 + w_2 x_2 + b_1),\ h_2 = \sigma(w_3 x_1 + w_4 x_2 + b_2),\ "
         r"o_1 = \sigma(w_5 h_1 + w_6 h_2 + b_3),\ L = (1 - o_1)^2",
-        rf"\begin{{aligned}}o_1 &= {sp.N(o1, DIGITS)}\\ " + rows + r"\end{aligned}",
+        rf"\begin{{aligned}}o_1 &= {sp.latex(o1)} = {sp.N(o1, DIGITS)}\\ "
+        rf"\partial L/\partial w_1 &= {sp.latex(gradient[0])}\\ " + rows + r"\end{aligned}",
         r"\text{article B's delta rule as nnfunc.backprop computes it, in float64}",
         "nnfunc.backprop(serial(dense(2), sigmoid(), dense(1), sigmoid()), mse)",
         proofs, (), "x = (−2, −1), t = 1, every w = 1, every b = 0; values to 40 significant digits",
