@@ -92,3 +92,20 @@ def bar_chart(panels: Mapping[str, Mapping[str, float]], path: Path, *, ylabel: 
         ax.set(title=title, ylabel=ylabel if i == 0 else "")
         ax.tick_params(axis="x", labelsize="small")
     return _save(fig, path)
+
+
+def confusion_matrix(counts, labels: Sequence[str], path: Path, *, title: str = "") -> Path:
+    """A heat map of ``counts[true, predicted]`` with every cell's count written in it."""
+    counts = np.asarray(counts)
+    fig = Figure(figsize=(7.0, 6.2))
+    ax = fig.add_subplot()
+    image = ax.imshow(counts, cmap="Blues")
+    fig.colorbar(image, ax=ax, fraction=0.046)
+    for (i, j), n in np.ndenumerate(counts):
+        ax.text(j, i, str(n), ha="center", va="center", fontsize="x-small",
+                color="white" if n > counts.max() / 2 else "black")
+    ticks = np.arange(len(labels))
+    ax.set_xticks(ticks, labels, rotation=45, ha="right", fontsize="small")
+    ax.set_yticks(ticks, labels, fontsize="small")
+    ax.set(xlabel="predicted", ylabel="true", title=title)
+    return _save(fig, path)
