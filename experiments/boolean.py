@@ -73,6 +73,7 @@ def forward_steps(params) -> dict:
 
 
 def run(out_dir: Path, quick: bool = False) -> Result:
+    """The whole experiment; ``quick`` changes nothing (it is small already)."""
     net = nf.serial(*LAYERS)
     x, t = nf.truth_table_xy_or_not_z()
     seed, _ = first_seed_like_the_article(net)

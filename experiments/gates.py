@@ -18,6 +18,7 @@ import optax
 
 import nnfunc as nf
 from experiments import plots
+from experiments.ensemble import predict_each
 from experiments.runner import Result
 
 SEED = 0
@@ -43,8 +44,7 @@ def run(out_dir: Path, quick: bool = False) -> Result:
             fits[gate, seed] = nf.fit(net, params, data, nf.binary_cross_entropy, epochs=EPOCHS, batch_size=None,
                                       shuffle=False, optimizer=optimizer)
     x = nf.logic_gate("AND")[0]  # every gate's table has the same rows, in the same order
-    stacked = jax.tree.map(lambda *leaves: np.stack(leaves), *(fit.params for fit in fits.values()))
-    outputs = np.asarray(jax.vmap(lambda p: nf.predict(net, p, x))(stacked))[:, :, 0].reshape(len(nf.GATES), n_seeds, 4)
+    outputs = predict_each(net, [fit.params for fit in fits.values()], x)[:, :, 0].reshape(len(nf.GATES), n_seeds, 4)
     targets = np.array([nf.logic_gate(gate)[1][:, 0] for gate in nf.GATES])
     right = ((outputs >= 0.5) == (targets[:, None, :] >= 0.5)).all(axis=2)
 

@@ -17,6 +17,7 @@ import optax
 
 import nnfunc as nf
 from experiments import plots
+from experiments.ensemble import predict_each
 from experiments.runner import Result
 
 SEED = 0
@@ -62,8 +63,7 @@ def run(out_dir: Path, quick: bool = False) -> Result:
 
     x, t = nf.people()
     newcomers = np.array([EMILY, FRANK])
-    stacked = jax.tree.map(lambda *leaves: np.stack(leaves), *(fit.params for fit in fits))
-    outputs = np.asarray(jax.vmap(lambda p: nf.predict(net, p, newcomers))(stacked))[:, :, 0]
+    outputs = predict_each(net, [fit.params for fit in fits], newcomers)[:, :, 0]
     emily, frank = (float(v) for v in outputs[0])
     right = (outputs[:, 0] > 0.5) & (outputs[:, 1] < 0.5)
     print(f"seed {SEED}: Emily {EMILY} -> {emily:.3f} ({'F' if emily > 0.5 else 'M'}; article {ARTICLE['Emily']}), "
