@@ -8,7 +8,7 @@ from pathlib import Path
 import jax
 
 from experiments import EXPERIMENTS
-from experiments.runner import run_one, summary_table
+from experiments.runner import run_one, summary_table, verdict
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(summary_table(records))
     print(f"\nrecords and plots in {args.out.resolve()}")
-    return 0 if all(r["passed"] for r in records) else 1
+    return 0 if all(verdict(r) != "FAIL" for r in records) else 1
 
 
 if __name__ == "__main__":
