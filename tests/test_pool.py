@@ -8,10 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from jax import lax
-from window_cases import (
-    FIXED, assert_jit_equals_eager, assert_linear_in_dy, assert_vmap_equals_loop, backward, cases,
-    compiled, upstream,
-)
+from window_cases import FIXED, PROPERTIES, backward, cases, compiled, upstream
 
 import nnfunc as nf
 from nnfunc.check import check_layer
@@ -74,20 +71,9 @@ def test_hand_backward_matches_jax_vjp_and_finite_differences(kind, case):
 
 @pytest.mark.parametrize("kind", POOLS)
 @pytest.mark.parametrize("case", FIXED)
-def test_backward_is_linear_in_dy_and_zero_for_zero_dy(kind, case):
-    assert_linear_in_dy(*layer_and_inputs(kind, case))
-
-
-@pytest.mark.parametrize("kind", POOLS)
-@pytest.mark.parametrize("case", FIXED)
-def test_jit_equals_eager(kind, case):
-    assert_jit_equals_eager(*layer_and_inputs(kind, case))
-
-
-@pytest.mark.parametrize("kind", POOLS)
-@pytest.mark.parametrize("case", FIXED)
-def test_vmap_equals_loop(kind, case):
-    assert_vmap_equals_loop(*layer_and_inputs(kind, case))
+@pytest.mark.parametrize("prop", PROPERTIES.values(), ids=list(PROPERTIES))
+def test_backward_properties(kind, case, prop):
+    prop(*layer_and_inputs(kind, case))
 
 
 @pytest.mark.parametrize("kind", POOLS)

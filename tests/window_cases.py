@@ -126,3 +126,11 @@ def assert_vmap_equals_loop(layer, params, x, rng, n: int = 3):
     looped = [one(jax.tree.map(lambda p: p[i], params_n), x_n[i], dy_n[i]) for i in range(n)]
     stacked = jax.tree.map(lambda *leaves: jnp.stack(leaves), *looped)
     assert error(batched, stacked) <= 1e-13, f"{layer.name}: vmap differs from a loop"
+
+
+# The structural properties every window layer's backward pass must have, by test id.
+PROPERTIES = {
+    "linear_in_dy_zero_for_zero": assert_linear_in_dy,
+    "jit_equals_eager": assert_jit_equals_eager,
+    "vmap_equals_loop": assert_vmap_equals_loop,
+}
