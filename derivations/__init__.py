@@ -27,6 +27,8 @@ SECTIONS = {
     "alice": "derivations.worked",
     "gate": "derivations.gate",
     "convolution": "derivations.convolution",
+    "pooling": "derivations.pooling",
+    "flatten": "derivations.flatten",
 }
 
 
