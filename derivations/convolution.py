@@ -107,10 +107,10 @@ def derive_case(case: Case, salt: int = 0) -> list:
             _forward_latex(case), code_scalar=expression(inner(delta, y_code)),
             notes=f"{rank}-D, input shape {case.input_shape} (batch, spatial, channels), kernel {case.kernel}.",
         )
-        pairs.append(derive_gradient(gradient, salt + part))
+        pairs.append(derive_gradient(gradient, salt))  # the same points for x, w, β
     return pairs
 
 
 def derive() -> list:
     """Every convolution case."""
-    return settle([pair for n, case in enumerate(CASES) for pair in derive_case(case, 500 + 3 * n)])
+    return settle([pair for n, case in enumerate(CASES) for pair in derive_case(case, 500 + n)])

@@ -71,8 +71,8 @@ def _average(values):
     return sp.Add(*values) / len(values)
 
 
-def _title(kind: str, case: Case) -> str:
-    return f"nnfunc.{kind}({case.window}, {case.stride}, '{case.padding}').backward"
+def _title(make, case: Case) -> str:
+    return f"{make.__module__}.{make.__name__}({case.window}, {case.stride}, '{case.padding}').backward"
 
 
 def _ordered(x, delta, ranks) -> Side:
@@ -96,7 +96,7 @@ def _pool_case(case: Case, kind: str, make, reduce, sides, salt: int):
     layer = make(case.window, case.stride, case.padding)
     gradient = GradientCase(
         TITLE, f"{kind}, {case.name}", (x, delta), 0, inner(delta, _definition(case, x, reduce)), hand,
-        _title(kind, case), sides(x, delta), layer_witnesses(layer, dict, lambda g, dx: dx),
+        _title(make, case), sides(x, delta), layer_witnesses(layer, dict, lambda g, dx: dx),
         rf"y_i = {FORMULA[kind]},\quad E = \sum_i \delta_i y_i,\quad "
         rf"W_i:\ {case.window}\times{case.window} \text{{ window, stride }} {case.stride}"
         + ("" if case.padding == "VALID" else r",\ \text{real elements only}"),
@@ -123,9 +123,10 @@ def first_maximum_rule(case: Case, values, delta):
     return dx
 
 
-def _tie_derivation(case: Case, points, salt: int):
+def _tie_derivation(case: Case, points, salt: int, make=max_pool):
+    """The tie rule at ``points`` (exact input values, one array per point); ``make`` builds the layer."""
     x = symbols("x", case.input_shape)
-    code = symbolic(max_pool)(case.window, case.stride, case.padding)
+    code = symbolic(make)(case.window, case.stride, case.padding)
     y_code, cache = code.forward({}, x)
     delta = symbols(r"\delta", y_code.shape)
     hand = code.backward({}, cache, delta)[1]
@@ -140,7 +141,7 @@ def _tie_derivation(case: Case, points, salt: int):
     inputs = generator.integers(0, 3, (TIE_POINTS, *case.input_shape)).astype(np.float64)
     deltas = generator.normal(size=(TIE_POINTS, *y_code.shape))
     expected = np.array([first_maximum_rule(case, v, d) for v, d in zip(inputs, deltas)], dtype=np.float64)
-    witnesses = layer_witnesses(max_pool(case.window, case.stride, case.padding), dict, lambda g, dx: dx)
+    witnesses = layer_witnesses(make(case.window, case.stride, case.padding), dict, lambda g, dx: dx)
 
     def compute():
         return [(name, found, jnp.asarray(expected)) for name, found in witnesses(inputs, deltas).items()]
@@ -151,7 +152,7 @@ def _tie_derivation(case: Case, points, salt: int):
         r"\text{none: the one-sided derivatives differ at a tie}",
         r"\delta_{x;\,p} = \sum_{i:\ p = p^*_i} \delta_i,\quad p^*_i = \text{the first maximum of } W_i "
         r"\text{ in row-major order}",
-        _title("max_pool", case), tuple(proofs), (),
+        _title(make, case), tuple(proofs), (),
         f"{TIE_POINTS} random inputs from {{0, 1, 2}} (full of ties), δ ~ N(0, 1)",
         "The convention of nnfunc.max_pool's docstring; jax.vjp of lax.reduce_window(max) follows it too.",
     )
