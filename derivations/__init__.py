@@ -8,9 +8,9 @@ the library never imports it.
 
 The hand forms are never retyped: :mod:`derivations.symbolic` runs the library's own
 functions (``Activation.df``, ``Loss.grad``, layer backward passes, ``backprop``) on
-SymPy symbols (``jnp``, ``jax`` and ``lax`` calls through stand-ins), and :mod:`derivations.proof` proves "hand form minus SymPy's
-derivative is 0".  Every derivation is also checked numerically in float64 against
-the library and ``jax.grad``.
+SymPy symbols (``jnp``, ``jax`` and ``lax`` calls through stand-ins), and
+:mod:`derivations.proof` proves "hand form minus SymPy's derivative is 0".  Every
+derivation is also checked numerically in float64 against the library and ``jax.grad``.
 """
 from __future__ import annotations
 

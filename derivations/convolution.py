@@ -30,7 +30,7 @@ import sympy as sp
 from derivations.gradient import GradientCase, derive_gradient
 from derivations.numeric import settle
 from derivations.symbolic import array, expression, symbolic
-from derivations.windowed import everywhere, inner, layer_witnesses, symbols, windows
+from derivations.windowed import busiest, everywhere, inner, layer_witnesses, symbols, windows
 from nnfunc.conv import conv
 
 TITLE = "Convolution"
@@ -62,7 +62,13 @@ CASES = (
     Case("1-D, batch 2, length 5, 2 → 3 channels, kernel 3, stride 2, SAME", (2, 5, 2), 3, (3,), 2, "SAME",
          ((1, 1),)),
 )
-PARTS = (("x", "dx"), ("w", "dw"), ("β", "db"))
+PARTS = (  # the variable, the code's name for its gradient, how the code computes it
+    ("x", "dx", "the full convolution of δ (s − 1 zeros between its elements) with the flipped kernel: "
+                "lax.conv_general_dilated(δ, lax.rev(w), lhs_dilation=s), input and output channels swapped."),
+    ("w", "dw", "the correlation of the padded x with δ, its taps s apart: "
+                "lax.conv_general_dilated(x, δ, rhs_dilation=s), the batch axis summed as the feature axis."),
+    ("β", "db", "δ summed over the batch and every position."),
+)
 
 
 def definition(x, w, bias, stride: int, pads):
@@ -97,7 +103,7 @@ def derive_case(case: Case, salt: int = 0) -> list:
     grads, dx = code.backward(params, cache, delta)
     arguments = (x, w, bias, delta)
     pairs = []
-    for part, ((letter, short), hand) in enumerate(zip(PARTS, (dx, grads["w"], grads["b"]))):
+    for part, ((letter, short, how), hand) in enumerate(zip(PARTS, (dx, grads["w"], grads["b"]))):
         gradient = GradientCase(
             TITLE, f"{case.name}: ∂E/∂{letter}", arguments, part,
             inner(delta, definition(x, w, bias, case.stride, case.pads)), hand,
@@ -105,7 +111,9 @@ def derive_case(case: Case, salt: int = 0) -> list:
             (everywhere("every real x, w, β, δ", arguments),),
             layer_witnesses(layer, lambda w, b: {"w": w, "b": b}, lambda g, dx, part=part: (dx, g["w"], g["b"])[part]),
             _forward_latex(case), code_scalar=expression(inner(delta, y_code)),
-            notes=f"{rank}-D, input shape {case.input_shape} (batch, spatial, channels), kernel {case.kernel}.",
+            notes=f"{short} is {how} {rank}-D, input shape {case.input_shape} (batch, spatial, channels), "
+                  f"kernel {case.kernel}.",
+            shown=busiest(hand),
         )
         pairs.append(derive_gradient(gradient, salt))  # the same points for x, w, β
     return pairs

@@ -26,13 +26,14 @@ import sympy as sp
 
 from derivations.gradient import GradientCase, Side, derive_gradient
 from derivations.numeric import rng, settle
-from derivations.proof import Derivation, is_zero, on_side
+from derivations.proof import Derivation, displayed, is_zero, on_side
 from derivations.symbolic import array, expression, symbolic
-from derivations.windowed import everywhere, inner, layer_witnesses, symbols, windows
+from derivations.windowed import busiest, everywhere, inner, layer_witnesses, symbols, windows
 from nnfunc.pool import avg_pool, max_pool
 
 TITLE = "Pooling"
 TIE_POINTS = 16
+SHOWN = (0, 0, 1, 0)  # x_{1,2}: in two windows, second in the first of them
 
 
 class Case(NamedTuple):
@@ -100,7 +101,7 @@ def _pool_case(case: Case, kind: str, make, reduce, sides, salt: int):
         rf"y_i = {FORMULA[kind]},\quad E = \sum_i \delta_i y_i,\quad "
         rf"W_i:\ {case.window}\times{case.window} \text{{ window, stride }} {case.stride}"
         + ("" if case.padding == "VALID" else r",\ \text{real elements only}"),
-        code_scalar=expression(inner(delta, y_code)),
+        code_scalar=expression(inner(delta, y_code)), shown=None if kind == "max_pool" else busiest(hand),
     )
     return derive_gradient(gradient, salt)
 
@@ -149,9 +150,10 @@ def _tie_derivation(case: Case, points, salt: int, make=max_pool):
     derivation = Derivation(
         TITLE, f"max_pool at ties, {case.name}",
         r"y_i = \max_{p \in W_i} x_p \text{ with several equal maxima}",
-        r"\text{none: the one-sided derivatives differ at a tie}",
-        r"\delta_{x;\,p} = \sum_{i:\ p = p^*_i} \delta_i,\quad p^*_i = \text{the first maximum of } W_i "
+        r"\text{none at a tie (the one-sided derivatives differ); the rule instead: }"
+        r"\delta_{x;\,p} = \sum_{i:\ p = p^*_i} \delta_i,\ p^*_i = \text{the first maximum of } W_i "
         r"\text{ in row-major order}",
+        rf"\frac{{\partial E}}{{\partial {sp.latex(x[SHOWN])}}} = " + sp.latex(displayed(hand[SHOWN])),
         _title(make, case), tuple(proofs), (),
         f"{TIE_POINTS} random inputs from {{0, 1, 2}} (full of ties), δ ~ N(0, 1)",
         "The convention of nnfunc.max_pool's docstring; jax.vjp of lax.reduce_window(max) follows it too.",

@@ -50,6 +50,12 @@ def inner(delta, y) -> sp.Expr:
     return sp.Add(*np.ravel(delta * y))
 
 
+def busiest(hand) -> tuple:
+    """The index of the element of ``hand`` with the most terms (the one worth displaying)."""
+    terms = [len(sp.Add.make_args(sp.expand(h))) for h in np.ravel(hand)]
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(terms)), np.shape(hand)))
+
+
 def everywhere(name: str, arguments) -> Side:
     """Every real value: each argument drawn from N(0, 1)."""
     return Side(name, {}, lambda g, n: tuple(g.normal(size=(n, *np.shape(a))) for a in arguments))
