@@ -124,7 +124,7 @@ def first_maximum_rule(case: Case, values, delta):
     return dx
 
 
-def _tie_derivation(case: Case, points, salt: int, make=max_pool):
+def derive_ties(case: Case, points, salt: int, make=max_pool):
     """The tie rule at ``points`` (exact input values, one array per point); ``make`` builds the layer."""
     x = symbols("x", case.input_shape)
     code = symbolic(make)(case.window, case.stride, case.padding)
@@ -171,5 +171,5 @@ def derive() -> list:
                                   620 + n))
     overlapping = CASES[0]
     ties = (np.ones((3, 3), int), np.array([[2, 2, 1], [0, 2, 2], [2, 1, 2]]))
-    pending.append(_tie_derivation(overlapping, ties, 630))
+    pending.append(derive_ties(overlapping, ties, 630))
     return settle(pending)

@@ -143,9 +143,9 @@ def test_an_unflipped_conv_kernel_is_caught_and_named():
 def test_a_wrong_max_pool_tie_rule_is_caught():
     case = pooling.CASES[0]
     ties = (np.ones((3, 3), int),)
-    right, _ = pooling._tie_derivation(case, ties, 0)
+    right, _ = pooling.derive_ties(case, ties, 0)
     assert right.proofs == (("ties [[1, 1, 1], [1, 1, 1], [1, 1, 1]]: code's δ_x = first-maximum rule", True),)
-    [wrong] = settle([pooling._tie_derivation(case, ties, 0, make=last_maximum_pool)])
+    [wrong] = settle([pooling.derive_ties(case, ties, 0, make=last_maximum_pool)])
     assert [ok for _, ok in wrong.proofs] == [False]
     errors = dict((w, e) for w, e, _ in wrong.errors)
     assert errors["nnfunc backward"] > 1e-2 and errors["jax.vjp of forward"] < 1e-12
