@@ -146,15 +146,14 @@ def _central_differences(scalar, args, picks):
     h = jnp.finfo(flat.dtype).eps ** (1 / 3) * jnp.maximum(1.0, jnp.abs(flat[padded]))
     steps = jax.nn.one_hot(padded, flat.size, dtype=flat.dtype) * h[:, None]
     values = jax.vmap(lambda delta: scalar(*unravel(flat + delta)))(jnp.concatenate([steps, -steps]))
-    estimates = np.asarray((values[: len(padded)] - values[len(padded):]) / (2 * h))[:n]
-    return np.split(estimates, np.cumsum([len(pick) for pick in picks])[:-1])
+    return ((values[: len(padded)] - values[len(padded):]) / (2 * h))[:n]
 
 
 def _verify(name: str, fn: Callable, args: tuple, names: tuple, hand: tuple, dy, key, rtol, fd_samples):
     """Compare ``hand`` (cotangents of ``args``) with jax.vjp and finite differences of ``fn``.
 
-    The witnesses run eagerly: JAX caches each operation's compilation by shape, so
-    repeated checks of similar layers (a test suite) reuse them.
+    Both witnesses are computed in one jit-compiled function: one compilation per
+    check rather than one per operation and shape (eagerly, dozens of small ones).
     """
     dtype = np.dtype(jax.tree_util.tree_leaves(args)[-1].dtype)
     tol = JAX_RTOL.get(dtype, 1e-5) if rtol is None else rtol
@@ -167,9 +166,14 @@ def _verify(name: str, fn: Callable, args: tuple, names: tuple, hand: tuple, dy,
     def scalar(*a):
         return jnp.sum(dy * fn(*a))
 
-    reference = jax.vjp(fn, *args)[1](dy)
-    fd = _central_differences(scalar, args, picks) if use_fd else []
-    floor = FD_FLOOR * max(1.0, abs(float(scalar(*args)))) if use_fd else 0.0
+    @jax.jit
+    def witnesses(args, dy):
+        reference = jax.vjp(fn, *args)[1](dy)
+        return reference, _central_differences(scalar, args, picks) if use_fd else jnp.zeros(0), scalar(*args)
+
+    reference, estimates, s = witnesses(args, dy)
+    fd = np.split(np.asarray(estimates), np.cumsum([len(pick) for pick in picks])[:-1]) if use_fd else []
+    floor = FD_FLOOR * max(1.0, abs(float(s))) if use_fd else 0.0
     labels = _paths(args, names)
     hand_leaves = jax.tree_util.tree_leaves(hand)
     checks = [compare(name, label, "jax.vjp", a, r, tol)
