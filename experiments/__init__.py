@@ -1,6 +1,7 @@
 """The articles' experiments, each runnable as ``python -m experiments NAME``.
 
-``EXPERIMENTS`` maps a name to the module that holds its ``run(out_dir, quick)``.
+``EXPERIMENTS`` maps a name to the module that holds its ``run(out_dir, quick)``;
+``python -m experiments all`` runs all of them except those in ``NOT_IN_ALL``.
 """
 
 EXPERIMENTS = {
@@ -9,4 +10,8 @@ EXPERIMENTS = {
     "perceptron": "experiments.perceptron",
     "hebbian": "experiments.hebbian",
     "multiplication": "experiments.multiplication",
+    "bench": "experiments.bench",
 }
+
+# Run only when named: ``all`` skips these (the benchmarks take minutes, not seconds).
+NOT_IN_ALL = frozenset({"bench"})
