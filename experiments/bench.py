@@ -92,7 +92,7 @@ def workloads(quick: bool) -> tuple[Workload, ...]:
                  **article_c),
         Workload("cnn_b1", f"CNN, {20 if quick else 200} samples, batch 1", samples=20 if quick else 200, batch=1,
                  **convnet),
-        Workload("cnn_b64", f"CNN, {128 if quick else 1280} samples, batch 64", samples=128 if quick else 1280,
+        Workload("cnn_b64", f"CNN, {128 if quick else 320} samples, batch 64", samples=128 if quick else 320,
                  batch=64, **convnet),
     )
 
@@ -140,15 +140,17 @@ def jax_training(w: Workload, net: nf.Layer, gradients: str) -> Callable:
 
 
 def runs(w: Workload, x: np.ndarray, t: np.ndarray, torch_note: str | None) -> tuple[dict, dict, dict]:
-    """``(run functions, {name: compile_s, first_result_s}, {skipped name: why})`` for workload ``w``."""
+    """``(run functions, {name: compile_s, first_result_s[, xla_cost]}, {skipped name: why})`` for ``w``."""
     net, input_shape = network(w)
     params, _ = net.init(jax.random.key(SEED), input_shape)
     params = jax.tree.map(lambda a: a.astype(jnp.float32), params)
     args = (params, optax.sgd(w.learning_rate).init(params), jax.random.key(SEED), jnp.asarray(x), jnp.asarray(t))
     fns, first, skipped = {}, {}, {}
     for name, gradients in ((HAND, "backprop"), (JAX, "jax")):
-        fns[name], compile_s, first_s = compiled(jax_training(w, net, gradients), *args)
-        first[name] = {"compile_s": compile_s, "first_result_s": first_s}
+        program = compiled(jax_training(w, net, gradients), *args)
+        fns[name] = program.run
+        first[name] = {"compile_s": program.compile_s, "first_result_s": program.first_result_s,
+                       "xla_cost": program.cost}
     numpy_network = {"e_221": numpy_reference.article_e_network,
                      "c_b1": numpy_reference.article_c_network}.get(w.key)
     if numpy_network is None:
@@ -172,13 +174,26 @@ def bench_workload(w: Workload, cfg: Config, torch_note: str | None, rng: np.ran
     """Time every implementation of ``w``; the record with timings, ratios to nf.backprop and skips."""
     x, t = data(w, rng)
     fns, first, skipped = runs(w, x, t, torch_note)
+    same = same_training(fns[HAND](), fns[JAX]())
     timings = measure(fns, cfg.repeats, cfg.warmup)
     rows = {name: {**timings[name].summary(), **first[name]} for name in fns}
     ratios = {f"{HAND} / {JAX}": ratio(timings[HAND], timings[JAX]).summary()}
     ratios.update({f"{name} / {HAND}": ratio(timings[name], timings[HAND]).summary()
                    for name in (NUMPY, TORCH) if name in timings})
     print(f"  {w.title}: " + ", ".join(f"{name} {1e3 * timings[name].median_s:.1f} ms" for name in fns))
-    return {"title": w.title, "workload": w._asdict(), "rows": rows, "ratios": ratios, "skipped": skipped}
+    return {"title": w.title, "workload": w._asdict(), "rows": rows, "ratios": ratios, "skipped": skipped,
+            "hand_vs_jax_params_max_rel_diff": same}
+
+
+def same_training(hand, auto) -> float:
+    """Largest relative difference between the params trained by nf.backprop and by jax.grad.
+
+    Both runs start from the same params and see the same batches, so they must agree
+    to float32 rounding (accumulated over the run): the two rows time the same training.
+    """
+    diffs = [float(jnp.max(jnp.abs(a - b)) / (jnp.max(jnp.abs(b)) + 1e-30))
+             for a, b in zip(jax.tree.leaves(hand[0]), jax.tree.leaves(auto[0]), strict=True)]
+    return max(diffs)
 
 
 TARGETS = (
@@ -189,18 +204,25 @@ TARGETS = (
 )
 
 
+def within(value: float, sense: str, bound: float) -> bool:
+    return bool(value <= bound if sense == "<=" else value >= bound)
+
+
 def targets(records: dict) -> list[dict]:
-    """Every target checked on the median ratio of every workload it names (all for None)."""
+    """Every target checked on the median ratio of every workload it names (all for None).
+
+    ``met`` judges the wall-time ratio (the target as set); ``met_cpu`` the CPU-time ratio,
+    which a shared machine's load disturbs less.
+    """
     checked = []
     for name, keys, sense, bound in TARGETS:
         for key, record in records.items():
             if (keys is None or key in keys) and name in record["ratios"]:
-                median = record["ratios"][name]["median_s"]
-                met = median <= bound if sense == "<=" else median >= bound
+                median, cpu = record["ratios"][name]["median_s"], record["ratios"][name]["cpu_median_s"]
                 checked.append({"ratio": name, "workload": key, "bound": f"{sense} {bound:g}",
                                 "median": median, "min": record["ratios"][name]["min_s"],
-                                "max": record["ratios"][name]["max_s"],
-                                "cpu_median": record["ratios"][name].get("cpu_median_s"), "met": bool(met)})
+                                "max": record["ratios"][name]["max_s"], "cpu_median": cpu,
+                                "met": within(median, sense, bound), "met_cpu": within(cpu, sense, bound)})
     return checked
 
 

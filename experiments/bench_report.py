@@ -32,6 +32,7 @@ def header(record: dict) -> list[str]:
     load = "/".join(f"{x:.2f}" for x in machine["load_average"])
     load_end = "/".join(f"{x:.2f}" for x in env["load_average_end"])
     compilation = record["compilation"]
+    agreement = max((w["hand_vs_jax_params_max_rel_diff"] for w in record["workloads"].values()), default=0.0)
     return [
         f"- Date: {env['date_utc']}; total {record['seconds']:.0f} s",
         f"- Machine: {machine['processor']}, {machine['cpu_count']} cores ({machine['machine']}, "
@@ -45,6 +46,8 @@ def header(record: dict) -> list[str]:
         "ratio is the median (min–max) of the per-round ratios. CPU time: this process, all threads (median). "
         "Compile = tracing + lowering + XLA "
         "(or loading from the persistent cache); first result = compile + the first run.",
+        f"- Same work: in every workload the params trained by nf.backprop and by jax.grad agree to "
+        f"{agreement:.1e} (largest relative difference, float32).",
         f"- JAX compilation in this run: {compilation['total_s']:.1f} s over {compilation['compiles']} "
         f"compilations, {compilation['cache_hits']} of them loaded from the persistent cache.",
     ]
@@ -64,8 +67,8 @@ def workload_rows(record: dict) -> list[list[str]]:
 def target_rows(record: dict) -> list[list[str]]:
     titles = {key: w["title"] for key, w in record["workloads"].items()}
     return [[t["ratio"], titles[t["workload"]], t["bound"],
-             f"{t['median']:.3g} ({t['min']:.3g}–{t['max']:.3g})", f"{t['cpu_median']:.3g}",
-             "yes" if t["met"] else "**no**"]
+             f"{t['median']:.3g} ({t['min']:.3g}–{t['max']:.3g})", "yes" if t["met"] else "**no**",
+             f"{t['cpu_median']:.3g}", "yes" if t["met_cpu"] else "**no**"]
             for t in record["targets"]]
 
 
@@ -81,6 +84,15 @@ def wide_rows(record: dict) -> list[list[str]]:
     return rows
 
 
+def cost_rows(record: dict) -> list[list[str]]:
+    rows = []
+    for w in record["workloads"].values():
+        hand, auto = w["rows"]["nf.backprop"]["xla_cost"], w["rows"]["jax.grad"]["xla_cost"]
+        rows.append([w["title"], *(f"{hand[key]:.4g} / {auto[key]:.4g}" if hand[key] is not None else "–"
+                                   for key in ("flops", "transcendentals", "bytes accessed"))])
+    return rows
+
+
 def markdown(record: dict) -> str:
     """The whole report: header, workloads, targets, wide MLP."""
     gpu = record["environment"]["machine"]["platform"] == "gpu"
@@ -88,8 +100,14 @@ def markdown(record: dict) -> str:
              *table(["workload", "implementation", "wall time, median (min–max)", "CPU time", "compile",
                      "first result", "÷ nf.backprop"], workload_rows(record)),
              "", "### Targets", "",
-             "Met or not is judged on the median wall-time ratio; the CPU-time ratio (median) is beside it.", "",
-             *table(["ratio", "workload", "target", "wall, median (min–max)", "CPU", "met"], target_rows(record)),
+             "Judged on the median wall-time ratio (the target as set) and, beside it, on the median "
+             "CPU-time ratio, which a shared machine's load disturbs less.", "",
+             *table(["ratio", "workload", "target", "wall, median (min–max)", "met", "CPU, median", "met (CPU)"],
+                    target_rows(record)),
+             "", "### The same program?", "",
+             "XLA's cost analysis of the two compiled trainings, nf.backprop / jax.grad (a loop body counted "
+             "once). Equal work means that differences in the times above are the machine's, not the gradients'.",
+             "", *table(["workload", "flops", "transcendentals", "bytes accessed"], cost_rows(record)),
              "", "### Wide MLP training step", "",
              "FLOPs per step = 6·B·P (B the batch, P the parameters; forward 2·B·P, backward 4·B·P); "
              "TFLOP/s = FLOPs / median step time.",

@@ -80,8 +80,10 @@ def bench(width: int, batch: int, dtype: str, repeats: int, warmup: int) -> dict
     fns, first = {}, {}
     for name, gradients in (("nf.backprop", "backprop"), ("jax.grad", "jax")):
         epoch = make_epoch(net, nf.softmax_cross_entropy, optimizer, batch, gradients=gradients, shuffle=False)
-        fns[name], compile_s, first_s = compiled(epoch, *args)
-        first[name] = {"compile_s": compile_s, "first_result_s": first_s}
+        program = compiled(epoch, *args)
+        fns[name] = program.run
+        first[name] = {"compile_s": program.compile_s, "first_result_s": program.first_result_s,
+                       "xla_cost": program.cost}
     timings = measure(fns, repeats, warmup)
     flops = flops_per_step(width, batch)
     device = jax.devices()[0]

@@ -95,19 +95,39 @@ def ratio(numerator: Timing, denominator: Timing) -> Timing:
     return Timing(per_round(numerator.times_s, denominator.times_s), per_round(numerator.cpu_s, denominator.cpu_s))
 
 
-def compiled(jitted, *args) -> tuple[Callable, float, float]:
-    """``(run, compile_s, first_result_s)`` for a ``jax.jit`` function on ``args``.
+class Compiled(NamedTuple):
+    """A compiled program ready to time, and what compiling it cost.
 
     ``compile_s`` covers tracing, lowering and XLA compilation (or loading it from
     the persistent cache); ``first_result_s`` adds the first run, i.e. what a user
-    waits for before the first result.  ``run()`` calls the compiled executable.
+    waits for before the first result; ``cost`` is XLA's own estimate of the
+    program's work (``flops``, ``bytes accessed``, ``transcendentals``; a loop's body
+    is counted once, whatever its trip count).  ``run()`` calls the executable.
+    """
+
+    run: Callable[[], object]
+    compile_s: float
+    first_result_s: float
+    cost: dict
+
+
+def compiled(jitted, *args) -> Compiled:
+    """Compile ``jitted`` (a ``jax.jit`` function) for ``args``, run it once, and say what it cost.
+
+    >>> import jax.numpy as jnp
+    >>> c = compiled(jax.jit(lambda a: a @ a), jnp.ones((4, 4)))
+    >>> c.cost["flops"], 0 < c.compile_s < c.first_result_s, c.run().shape
+    (128.0, True, (4, 4))
     """
     start = time.perf_counter()
     executable = jitted.lower(*args).compile()
     compile_s = time.perf_counter() - start
     jax.block_until_ready(executable(*args))
     first_result_s = time.perf_counter() - start
-    return (lambda: executable(*args)), compile_s, first_result_s
+    analysis = executable.cost_analysis() or {}
+    analysis = analysis[0] if isinstance(analysis, list) else analysis
+    cost = {key: analysis.get(key) for key in ("flops", "bytes accessed", "transcendentals")}
+    return Compiled(lambda: executable(*args), compile_s, first_result_s, cost)
 
 
 def machine() -> dict:
