@@ -12,6 +12,7 @@ import jax.numpy as jnp
 
 import nnfunc as nf
 from experiments.runner import Result
+from nnfunc.check import check_backprop
 
 NEURON = 0.9990889488055994
 NETWORK = 0.7216325609518421
@@ -27,15 +28,19 @@ def network_221(w, b) -> tuple:
     return net, (hidden, {}, output, {})
 
 
+def alice():
+    """Article E's network at all weights 1, biases 0, with Alice's (x, t) = ((−2, −1), 1)."""
+    net, params = network_221([1.0, 1.0], 0.0)
+    return net, params, jnp.array([[-2.0, -1.0]]), jnp.array([[1.0]])
+
+
 def alice_gradient():
     """o and ∂L/∂w1 for Alice (x = (−2, −1), t = 1), all weights 1, biases 0, L = (t − o)².
 
     Returns (o, hand ∂L/∂w1, jax.grad ∂L/∂w1); w1 is params[0]["w"][0, 0], the
     weight from input 1 to hidden neuron 1.
     """
-    net, params = network_221([1.0, 1.0], 0.0)
-    params = (dict(params[0], w=jnp.ones((2, 2))), {}, params[2], {})
-    x, t = jnp.array([[-2.0, -1.0]]), jnp.array([[1.0]])
+    net, params, x, t = alice()
     o = net.forward(params, x)[0][0, 0]
     _, hand = jax.jit(nf.backprop(net, nf.mse))(params, x, t)
     auto = jax.jit(jax.grad(lambda p: nf.mse.value(net.forward(p, x)[0], t)))(params)
@@ -63,9 +68,13 @@ def run(out_dir: Path, quick: bool = False) -> Result:
     rel = max(abs(got - want) / abs(want) for _, got, want in rows)
     print(f"largest relative difference from the article: {rel:.1e}; "
           f"hand vs jax.grad: {abs(hand - auto):.1e}")
+    net, params, x, t = alice()
+    report = check_backprop(net, nf.mse, params, x, t)
+    print(report)
     return Result(
         key_result=f"max rel. diff {rel:.1e}",
         expected="< 1e-14",
-        passed=rel < 1e-14,
-        data={label: {"got": got, "article": want} for label, got, want in rows},
+        passed=rel < 1e-14 and report.ok,
+        data={"numbers": {label: {"got": got, "article": want} for label, got, want in rows},
+              "alice_gradient_check": str(report)},
     )

@@ -16,11 +16,24 @@ from nnfunc.losses import (
     LOSSES, Loss, binary_cross_entropy, categorical_cross_entropy, half_sse, loss, mse,
     softmax_cross_entropy, sse, sum_abs_errors, sum_errors,
 )
+from nnfunc.checkpoint import CheckpointError
+from nnfunc.data import (
+    GATES, PEOPLE, logic_gate, one_hot, people, scale_to_unit, standardize, train_test_split, truth_table,
+    truth_table_xy_or_not_z,
+)
+from nnfunc.idx import IdxError, load_mnist_like, read_idx
+from nnfunc.metrics import accuracy
+from nnfunc.train import (
+    Evaluation, FitResult, History, TrainingDiverged, evaluate, fit, predict,
+)
 
 __all__ = [
-    "ACTIVATIONS", "Activation", "LOSSES", "Layer", "Loss", "activation", "backprop",
-    "binary_cross_entropy", "categorical_cross_entropy", "classic", "dense", "elementwise", "elu",
-    "half_sse", "hand_vjp", "identity", "leaky_relu", "loss", "mse", "relu", "serial",
-    "sigmoid", "sign", "sine", "softmax", "softmax_cross_entropy", "softplus", "sse", "step",
-    "sum_abs_errors", "sum_errors", "tanh",
+    "accuracy", "Activation", "activation", "ACTIVATIONS", "backprop", "binary_cross_entropy",
+    "categorical_cross_entropy", "CheckpointError", "classic", "dense", "elementwise", "elu",
+    "evaluate", "Evaluation", "fit", "FitResult", "GATES", "half_sse", "hand_vjp", "History",
+    "identity", "IdxError", "Layer", "leaky_relu", "load_mnist_like", "logic_gate", "Loss", "loss",
+    "LOSSES", "mse", "one_hot", "PEOPLE", "people", "predict", "read_idx", "relu", "scale_to_unit",
+    "serial", "sigmoid", "sign", "sine", "softmax", "softmax_cross_entropy", "softplus", "sse",
+    "standardize", "step", "sum_abs_errors", "sum_errors", "tanh", "train_test_split",
+    "TrainingDiverged", "truth_table", "truth_table_xy_or_not_z",
 ]

@@ -97,7 +97,10 @@ def test_costs(record, out_dir):
 def test_neuron(record, out_dir):
     r = record("neuron")
     assert r["passed"] is True
-    assert r["data"]["neuron w=[0,1], b=4, x=[2,3]"]["got"] == pytest.approx(0.9990889488055994, rel=1e-14)
+    numbers = r["data"]["numbers"]
+    assert numbers["neuron w=[0,1], b=4, x=[2,3]"]["got"] == pytest.approx(0.9990889488055994, rel=1e-14)
+    assert numbers["Alice: dL/dw1 by nf.backprop"]["got"] == pytest.approx(0.02146953526581111, rel=1e-14)
+    assert "PASS" in r["data"]["alice_gradient_check"]
     assert_outputs(r, out_dir, 0)
 
 

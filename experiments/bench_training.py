@@ -1,0 +1,110 @@
+"""Benchmark: one epoch of article C's 784-100-50-10 tanh network over 1000 samples.
+
+``python -m experiments.bench_training [--repeats N] [--samples N] [--dtype float32|float64]``
+
+Compares nnfunc's compiled epoch (what :func:`nnfunc.fit` runs once per epoch:
+per-sample SGD as one ``lax.scan``, then the loss of the whole set) with the NumPy
+per-sample loop of :mod:`experiments.numpy_reference`, in this process, in the same
+dtype, on the same data (the first samples of Fashion-MNIST when installed, else
+random pixels).  After one warm-up epoch each, the two are timed alternately
+(NumPy epoch, nnfunc epoch, ...) so that both see the same machine load; the
+report gives the medians, the median of the per-pair ratios, the compile time
+apart, and the epoch time at batch 32.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import jax
+import numpy as np
+import optax
+
+import nnfunc as nf
+from experiments import numpy_reference
+from nnfunc.train import make_epoch
+
+
+def data(n: int, dtype):
+    """(x, t, source): n images scaled to [0, 1] and flattened, one-hot labels."""
+    try:
+        x, y = nf.load_mnist_like()[:2]
+        source = "Fashion-MNIST"
+    except FileNotFoundError:
+        rng = np.random.default_rng(0)
+        x, y = rng.integers(0, 256, (n, 28, 28)), rng.integers(0, 10, n)
+        source = "random pixels (Fashion-MNIST not found)"
+    x = nf.scale_to_unit(x[:n].reshape(n, -1), 0, 255).astype(dtype)
+    return x, nf.one_hot(y[:n].astype(int), 10).astype(dtype), source
+
+
+def compiled_epoch(x, t, batch_size: int):
+    """(run(): one epoch, blocking; compile seconds) for nnfunc's epoch at ``batch_size``."""
+    net = nf.serial(nf.dense(100), nf.tanh(), nf.dense(50), nf.tanh(), nf.dense(10), nf.tanh())
+    params, _ = net.init(jax.random.key(0), (784,))
+    params = jax.tree.map(lambda a: a.astype(x.dtype), params)
+    optimizer = optax.sgd(0.1)
+    state = [params, optimizer.init(params), jax.random.key(1)]
+    x, t = jax.device_put(x), jax.device_put(t)
+    tic = time.perf_counter()
+    epoch = make_epoch(net, nf.mse, optimizer, batch_size).lower(*state, x, t).compile()
+    compile_s = time.perf_counter() - tic
+
+    def run():
+        out = epoch(*state, x, t)
+        state[:] = out.params, out.opt_state, out.key
+        float(out.loss)  # fit reads the loss every epoch: the same synchronisation
+
+    return run, compile_s
+
+
+def timed(run) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process, all threads) of one ``run()``."""
+    tic, cpu = time.perf_counter(), time.process_time()
+    run()
+    return time.perf_counter() - tic, time.process_time() - cpu
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m experiments.bench_training", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7, help="timed epochs after one warm-up (default 7)")
+    parser.add_argument("--samples", type=int, default=1000)
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    args = parser.parse_args(argv)
+    if args.dtype == "float64":
+        jax.config.update("jax_enable_x64", True)
+    x, t, source = data(args.samples, np.dtype(args.dtype))
+    layers = numpy_reference.article_c_network(np.random.default_rng(0), x.dtype)
+    reference = lambda: numpy_reference.train_epoch(layers, x, t, 0.1)  # noqa: E731
+    per_sample, compile_1 = compiled_epoch(x, t, 1)
+    batch32, compile_32 = compiled_epoch(x, t, 32)
+    times = {"numpy": [], "per_sample": [], "batch32": []}
+    cpu = {name: [] for name in times}
+    for r in range(args.repeats + 1):
+        rounds = timed(reference), timed(per_sample), timed(batch32)
+        if r:  # the first round is the warm-up
+            for name, (wall, used) in zip(times, rounds):
+                times[name].append(wall)
+                cpu[name].append(used)
+    med = {name: statistics.median(v) for name, v in times.items()}
+    med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
+    ratio = statistics.median(n / j for n, j in zip(times["numpy"], times["per_sample"]))
+    device = jax.devices()[0]
+    print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
+          f"{args.dtype}; {device.platform} ({device.device_kind}); medians of {args.repeats} epochs after 1 warm-up, "
+          "timed alternately")
+    print(f"  {'':34s} {'wall ms':>9s} {'CPU ms':>9s}   (per epoch, medians)")
+    for name, label in (("numpy", "NumPy per-sample loop (article C)"), ("per_sample", "nnfunc epoch, batch_size=1"),
+                        ("batch32", "nnfunc epoch, batch_size=32")):
+        print(f"  {label:34s} {med[name] * 1e3:9.1f} {med_cpu[name] * 1e3:9.1f}")
+    print(f"  compile: {compile_1:.2f} s (batch 1), {compile_32:.2f} s (batch 32), not in the times above")
+    print(f"  speed-up per-sample SGD, nnfunc vs NumPy: x{ratio:.1f} wall (median of per-round ratios), "
+          f"x{med_cpu['numpy'] / med_cpu['per_sample']:.1f} CPU time (ratio of medians)")
+    return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": ratio,
+            "compile_s": {"batch1": compile_1, "batch32": compile_32}, "times_s": times, "cpu_s": cpu,
+            "source": source, "dtype": args.dtype}
+
+
+if __name__ == "__main__":
+    main()
