@@ -1,11 +1,15 @@
 """The benchmarks' timing harness: warm-up, interleaved repeats, median and range.
 
-Every figure is the median of ``repeats`` timed calls after ``warmup`` untimed
-ones, with the minimum and maximum beside it.  A call is timed until its result
+Every figure is the median of ``repeats`` timed samples after ``warmup`` untimed
+rounds, with the minimum and maximum beside it.  A call is timed until its result
 is ready (:func:`jax.block_until_ready`; NumPy and PyTorch results are ready on
-return), so JAX's asynchronous dispatch cannot hide work.  Several functions are
-timed in *rounds* (one call of each per round), so that a shared machine's load
-hits all of them alike; a ratio is the median of the per-round ratios.
+return), so JAX's asynchronous dispatch cannot hide work.  A sample of a short
+function is several calls back to back (as many as fill ``min_sample_s``, fixed
+from one calibration call), reported per call: the first call after another
+program runs on cold caches, and a sub-millisecond program would otherwise be
+timed mostly cold.  Several functions are timed in *rounds* (one sample of each
+per round), so that a shared machine's load hits all of them alike; a ratio is
+the median of the per-round ratios.
 
 >>> t = measure({"sum": lambda: sum(range(1000))}, repeats=3, warmup=1)["sum"]
 >>> len(t.times_s), len(t.cpu_s), t.min_s <= t.median_s <= t.max_s
@@ -13,6 +17,7 @@ hits all of them alike; a ratio is the median of the per-round ratios.
 """
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -31,6 +36,7 @@ class Timing(NamedTuple):
 
     times_s: tuple[float, ...]
     cpu_s: tuple[float, ...] = ()
+    calls: int = 1  # calls per sample; the times are per call
 
     @property
     def median_s(self) -> float:
@@ -48,7 +54,7 @@ class Timing(NamedTuple):
         """``{"median_s", "min_s", "max_s", "times_s"}`` (and the CPU seconds' median and list) for JSON."""
         cpu = {"cpu_median_s": statistics.median(self.cpu_s), "cpu_s": list(self.cpu_s)} if self.cpu_s else {}
         return {"median_s": self.median_s, "min_s": self.min_s, "max_s": self.max_s,
-                "times_s": list(self.times_s), **cpu}
+                "times_s": list(self.times_s), **cpu, "calls_per_sample": self.calls}
 
 
 def seconds(fn: Callable[[], object]) -> float:
@@ -56,39 +62,43 @@ def seconds(fn: Callable[[], object]) -> float:
     return wall_and_cpu(fn)[0]
 
 
-def wall_and_cpu(fn: Callable[[], object]) -> tuple[float, float]:
-    """Wall and process CPU seconds of one call of ``fn``, until its result is ready."""
+def wall_and_cpu(fn: Callable[[], object], calls: int = 1) -> tuple[float, float]:
+    """Wall and process CPU seconds per call of ``calls`` calls of ``fn``, each until its result is ready."""
     start, cpu = time.perf_counter(), time.process_time()
-    jax.block_until_ready(fn())
-    return time.perf_counter() - start, time.process_time() - cpu
+    for _ in range(calls):
+        jax.block_until_ready(fn())
+    return (time.perf_counter() - start) / calls, (time.process_time() - cpu) / calls
 
 
-def measure(fns: Mapping[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict[str, Timing]:
-    """Time every function in ``fns`` ``repeats`` times after ``warmup`` untimed rounds.
+def measure(fns: Mapping[str, Callable[[], object]], repeats: int, warmup: int = 1,
+            min_sample_s: float = 0.02) -> dict[str, Timing]:
+    """Time every function in ``fns`` ``repeats`` times after one calibration call and ``warmup`` rounds.
 
-    Each round calls every function once; round ``r`` starts with the ``r``-th function
-    (in rotation), so that none always follows the same one (a predecessor can leave
-    threads spinning or caches cold).
+    A sample is ``ceil(min_sample_s / t₁)`` calls, ``t₁`` the calibration call's time
+    (one call for anything slower than ``min_sample_s``).  Each round takes one sample
+    of every function; round ``r`` starts with the ``r``-th function (in rotation), so
+    that none always comes first.
     """
     if repeats < 1 or warmup < 0:
         raise ValueError(f"measure: need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}")
     names = list(fns)
+    calls = {name: max(1, math.ceil(min_sample_s / max(seconds(fns[name]), 1e-9))) for name in names}
     times = {name: ([], []) for name in names}
     for round_ in range(warmup + repeats):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
-            wall, cpu = wall_and_cpu(fns[name])
+            wall, cpu = wall_and_cpu(fns[name], calls[name])
             if round_ >= warmup:
                 times[name][0].append(wall)
                 times[name][1].append(cpu)
-    return {name: Timing(tuple(wall), tuple(cpu)) for name, (wall, cpu) in times.items()}
+    return {name: Timing(tuple(wall), tuple(cpu), calls[name]) for name, (wall, cpu) in times.items()}
 
 
 def ratio(numerator: Timing, denominator: Timing) -> Timing:
     """Per-round ratios ``numerator / denominator`` (same rounds of :func:`measure`), as a Timing.
 
     >>> ratio(Timing((2.0, 4.0, 9.0), (1.0, 1.0, 1.0)), Timing((1.0, 1.0, 3.0), (2.0, 2.0, 2.0)))
-    Timing(times_s=(2.0, 4.0, 3.0), cpu_s=(0.5, 0.5, 0.5))
+    Timing(times_s=(2.0, 4.0, 3.0), cpu_s=(0.5, 0.5, 0.5), calls=1)
     """
     def per_round(a, b):
         return tuple(x / y if y else float("inf") for x, y in zip(a, b, strict=True))
