@@ -10,6 +10,10 @@ EXPERIMENTS = {
     "perceptron": "experiments.perceptron",
     "hebbian": "experiments.hebbian",
     "multiplication": "experiments.multiplication",
+    "gender": "experiments.gender",
+    "boolean": "experiments.boolean",
+    "gates": "experiments.gates",
+    "mnist": "experiments.mnist",
     "bench": "experiments.bench",
 }
 

@@ -14,7 +14,7 @@ import jax
 
 from experiments import EXPERIMENTS, NOT_IN_ALL
 from experiments.compilation import cache_dir, enable_cache
-from experiments.runner import run_one, summary_table
+from experiments.runner import run_one, summary_table, verdict
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(summary_table(records))
     print(f"\nrecords and plots in {args.out.resolve()}; compilation cache: {cache or 'off'}")
-    return 0 if all(r["passed"] for r in records) else 1
+    return 0 if all(verdict(r) != "FAIL" for r in records) else 1
 
 
 if __name__ == "__main__":

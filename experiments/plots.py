@@ -50,16 +50,20 @@ def loss_curve(history: Sequence | Mapping[str, Sequence], path: Path, *, ylabel
 
 
 def decision_boundaries(panels: Mapping[str, tuple[Callable, Sequence, Sequence]], path: Path, *,
-                        resolution: int = 200, margin: float = 0.5) -> Path:
+                        resolution: int = 200, margin: float = 0.5, equal_aspect: bool = True,
+                        columns: int | None = None, xlabel: str = "x1", ylabel: str = "x2") -> Path:
     """One panel per entry (title -> (predict_fn, x, y)) for 2-D inputs ``x`` of shape (n, 2).
 
     ``predict_fn`` maps an (m, 2) array to m numbers (shape (m,) or (m, 1)); the
     panel shades where it is ≥ 0.5, draws the 0.5 contour (the decision line), and
-    marks the points ``x`` coloured by their labels ``y``.
+    marks the points ``x`` coloured by their labels ``y``.  Panels fill rows of
+    ``columns`` (default: all in one row); the grid extends ``margin`` past the points.
     """
-    fig = Figure(figsize=(3.2 * len(panels), 3.4))
+    columns = len(panels) if columns is None else columns
+    rows = -(-len(panels) // columns)
+    fig = Figure(figsize=(3.2 * columns, 3.4 * rows))
     for i, (title, (predict_fn, x, y)) in enumerate(panels.items()):
-        ax = fig.add_subplot(1, len(panels), i + 1)
+        ax = fig.add_subplot(rows, columns, i + 1)
         x, y = np.asarray(x), np.asarray(y).reshape(-1)
         lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
         g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
@@ -68,13 +72,13 @@ def decision_boundaries(panels: Mapping[str, tuple[Callable, Sequence, Sequence]
         if z.min() < 0.5 <= z.max():
             ax.contour(g0, g1, z, levels=[0.5], colors="k", linewidths=1.2)
         ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", vmin=0, vmax=1, edgecolors="k", s=60, zorder=3)
-        ax.set(title=title, xlabel="x1", ylabel="x2", aspect="equal")
+        ax.set(title=title, xlabel=xlabel, ylabel=ylabel, aspect="equal" if equal_aspect else "auto")
     return _save(fig, path)
 
 
-def decision_boundary(predict_fn: Callable, x, y, path: Path, title: str = "") -> Path:
-    """:func:`decision_boundaries` with a single panel."""
-    return decision_boundaries({title: (predict_fn, x, y)}, path)
+def decision_boundary(predict_fn: Callable, x, y, path: Path, title: str = "", **options) -> Path:
+    """:func:`decision_boundaries` with a single panel (``options`` passed on)."""
+    return decision_boundaries({title: (predict_fn, x, y)}, path, **options)
 
 
 def bar_chart(panels: Mapping[str, Mapping[str, float]], path: Path, *, ylabel: str = "") -> Path:
@@ -87,4 +91,21 @@ def bar_chart(panels: Mapping[str, Mapping[str, float]], path: Path, *, ylabel: 
         ax.axhline(0, color="k", linewidth=0.8)
         ax.set(title=title, ylabel=ylabel if i == 0 else "")
         ax.tick_params(axis="x", labelsize="small")
+    return _save(fig, path)
+
+
+def confusion_matrix(counts, labels: Sequence[str], path: Path, *, title: str = "") -> Path:
+    """A heat map of ``counts[true, predicted]`` with every cell's count written in it."""
+    counts = np.asarray(counts)
+    fig = Figure(figsize=(7.0, 6.2))
+    ax = fig.add_subplot()
+    image = ax.imshow(counts, cmap="Blues")
+    fig.colorbar(image, ax=ax, fraction=0.046)
+    for (i, j), n in np.ndenumerate(counts):
+        ax.text(j, i, str(n), ha="center", va="center", fontsize="x-small",
+                color="white" if n > counts.max() / 2 else "black")
+    ticks = np.arange(len(labels))
+    ax.set_xticks(ticks, labels, rotation=45, ha="right", fontsize="small")
+    ax.set_yticks(ticks, labels, fontsize="small")
+    ax.set(xlabel="predicted", ylabel="true", title=title)
     return _save(fig, path)

@@ -1,7 +1,7 @@
 """Run experiments, record each as JSON beside its plots, and print one summary table.
 
 Every experiment module has ``run(out_dir: Path, quick: bool) -> Result``.  The
-runner adds what every record needs (versions, device, seed, wall time) and writes
+runner adds what every record needs (versions, device, seed, wall and CPU time) and writes
 ``out_dir/NAME.json``, with JAX's own account of the time spent compiling
 (:class:`experiments.compilation.CompileClock`: tracing, lowering, XLA, cache hits).
 An experiment lists the PNG files it wrote in
@@ -32,6 +32,9 @@ class Result:
     ``"plots"`` the names of the PNG files written to the output directory);
     ``seed`` the PRNG seed the experiment used (None if it draws nothing at random);
     ``compile_s`` the part of the wall time spent compiling, where it was measured.
+    ``skipped`` marks an experiment that could not run here (its data files are
+    missing, say): ``key_result`` says why and how to fix it; it is shown as
+    "skipped", is not a failure, and ``passed`` is false.
     """
 
     key_result: str
@@ -40,6 +43,14 @@ class Result:
     data: dict = field(default_factory=dict)
     seed: int | None = None
     compile_s: float | None = None
+    skipped: bool = False
+
+
+def verdict(record: dict) -> str:
+    """"pass", "FAIL" or "skipped" for a record written by :func:`run_one`."""
+    if record.get("skipped"):
+        return "skipped"
+    return "pass" if record["passed"] else "FAIL"
 
 
 def environment() -> dict:
@@ -61,15 +72,15 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
         raise SystemExit(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} or 'all'")
     module = importlib.import_module(EXPERIMENTS[name])
     out_dir.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with CompileClock() as clock:
         result: Result = module.run(out_dir, quick)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     plots = [out_dir / plot for plot in result.data.get("plots", [])]
     missing = [str(plot) for plot in plots if not plot.is_file()]
     if missing:
         raise FileNotFoundError(f"experiment {name!r} lists plots it did not write: {', '.join(missing)}")
-    record = {"experiment": name, "quick": quick, **asdict(result), "wall_s": wall,
+    record = {"experiment": name, "quick": quick, **asdict(result), "wall_s": wall, "cpu_s": cpu,
               "wall_s_without_compile": None if result.compile_s is None else wall - result.compile_s,
               "compilation": clock.summary(),
               **environment()}
@@ -79,12 +90,12 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
 
 
 def summary_table(records: list[dict]) -> str:
-    """A plain-text table: experiment, key result, expected, pass/fail, seconds, of them compiling.
+    """A plain-text table: experiment, key result, expected, pass/FAIL/skipped, seconds, of them compiling.
 
     The last row adds up the seconds and the compilations (cache hits of all compilations).
     """
     rows = [("experiment", "key result", "expected", "verdict", "seconds", "compiling s")]
-    rows += [(r["experiment"], r["key_result"], r["expected"], "pass" if r["passed"] else "FAIL",
+    rows += [(r["experiment"], r["key_result"], r["expected"], verdict(r),
               f"{r['wall_s']:.1f}", f"{r['compilation']['total_s']:.1f}") for r in records]
     hits = sum(r["compilation"]["cache_hits"] for r in records)
     compiles = sum(r["compilation"]["compiles"] for r in records)

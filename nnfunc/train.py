@@ -26,6 +26,7 @@ loss of the trained params on a whole set use :func:`evaluate`.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from typing import Any, Callable, NamedTuple
 
 import jax
@@ -41,6 +42,8 @@ from nnfunc.progress import ProgressBar
 from nnfunc.validate import as_array, default_float
 
 LEARNING_RATE = 0.1
+DEFAULT_OPTIMIZER = optax.sgd(LEARNING_RATE)
+EPOCH_CACHE_SIZE = 16
 CLASSIFICATION_LOSSES = ("binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy")
 
 
@@ -187,6 +190,34 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
     return jax.jit(epoch)
 
 
+_epochs: OrderedDict = OrderedDict()  # (ids and options) -> (net, loss, optimizer, epoch function)
+
+
+def reused_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, **options) -> Callable:
+    """:func:`make_epoch`'s function, the same object again for the same net, loss and optimizer.
+
+    Keyed on the identity of ``net``, ``loss`` and ``optimizer`` (held in the cache, so
+    their ids stay unique) and on the other arguments.  ``jax.jit`` then reuses its
+    compilation for inputs of the same shapes and dtypes, so a loop of :func:`fit`
+    calls (over seeds, say) compiles once.  The last ``EPOCH_CACHE_SIZE`` are kept.
+
+    >>> import optax, nnfunc as nf
+    >>> net, sgd = nf.serial(nf.dense(1)), optax.sgd(0.1)
+    >>> reused_epoch(net, nf.mse, sgd, 1) is reused_epoch(net, nf.mse, sgd, 1)
+    True
+    >>> reused_epoch(net, nf.mse, sgd, 1) is reused_epoch(net, nf.mse, optax.sgd(0.1), 1)
+    False
+    """
+    key = (id(net), id(loss), id(optimizer), batch_size, tuple(sorted(options.items())))
+    if key in _epochs:
+        _epochs.move_to_end(key)
+    else:
+        _epochs[key] = (net, loss, optimizer, make_epoch(net, loss, optimizer, batch_size, **options))
+        if len(_epochs) > EPOCH_CACHE_SIZE:
+            _epochs.popitem(last=False)
+    return _epochs[key][-1]
+
+
 def _first_bad_row(a) -> int | None:
     bad = np.flatnonzero(~np.isfinite(np.asarray(a)).reshape(len(a), -1).all(axis=1))
     return int(bad[0]) if bad.size else None
@@ -266,9 +297,12 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
       existing checkpoint there is verified and training continues from it (same
       arguments give bit-identical results to an uninterrupted run).
 
-    Each epoch is compiled once (``compile_s``) and then only run.  If the loss or
-    a param becomes NaN or infinite, :class:`TrainingDiverged` is raised; its
-    ``.result`` holds the params after the last good epoch.
+    Each epoch is compiled once (``compile_s``) and then only run; a later ``fit``
+    with the same ``net``, ``loss`` and ``optimizer`` objects (the default optimizer
+    is one object) and data of the same shapes reuses that compilation (``compile_s``
+    near 0, see :func:`reused_epoch`).  If the loss or a param becomes NaN or
+    infinite, :class:`TrainingDiverged` is raised; its ``.result`` holds the params
+    after the last good epoch.
 
     >>> import jax, optax, nnfunc as nf
     >>> x, t = nf.logic_gate("AND")
@@ -295,7 +329,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     if not isinstance(batch, int) or not 1 <= batch <= n:
         raise ValueError(f"{where}: batch_size must be an int from 1 to the number of samples ({n}) "
                          f"or None for full batch, got {batch_size!r}")
-    optimizer = optax.sgd(LEARNING_RATE) if optimizer is None else optimizer
+    optimizer = DEFAULT_OPTIMIZER if optimizer is None else optimizer
     opt_state = optimizer.init(params) if opt_state is None else opt_state
     key = jax.random.key(0) if key is None else key  # unused when shuffle=False
     classify = _wants_accuracy(accuracy, loss)
@@ -306,7 +340,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         params, opt_state, key, start = saved.params, saved.opt_state, saved.key, saved.epoch
         records = {name: list(saved.history.get(name, [])) for name in records}
 
-    epoch_fn = make_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify)
+    epoch_fn = reused_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify)
     tic = time.perf_counter()
     compiled = epoch_fn.lower(params, opt_state, key, x, t).compile()
     compile_s = time.perf_counter() - tic

@@ -1,4 +1,4 @@
-"""Shared test helpers: random data and a kink guard."""
+"""Shared test helpers: random data, a kink guard, whether the MNIST-format files are here."""
 import jax
 import jax.numpy as jnp
 
@@ -24,3 +24,12 @@ def min_distance_to_kink(net, params, x) -> float:
     """The smallest |z| over all kinked activations of ``net`` (inf if none)."""
     zs = pre_activations(net, params, x)
     return min((float(jnp.min(jnp.abs(z))) for z in zs), default=float("inf"))
+
+
+def mnist_like_present() -> bool:
+    """Whether ``nf.load_mnist_like()`` finds its four files (e.g. Debian's dataset-fashion-mnist)."""
+    try:
+        nf.load_mnist_like()
+    except FileNotFoundError:
+        return False
+    return True

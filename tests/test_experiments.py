@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from experiments import EXPERIMENTS, plots
-from experiments.runner import Result, run_one
+from experiments.runner import Result, run_one, summary_table, verdict
+from tests.helpers import mnist_like_present
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -121,3 +122,73 @@ def test_generic_plots_write_pngs(tmp_path):
     ]
     for path in written:
         assert path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_gender(record, out_dir):
+    r = record("gender")
+    assert r["passed"] is True and r["seed"] == 0 and r["data"]["epochs"] == 1000
+    assert r["data"]["emily"] > 0.5 > r["data"]["frank"]           # article E: 0.951 (F) and 0.039 (M)
+    assert r["data"]["seeds_right"] == len(r["data"]["seeds"]) == 3
+    loss = np.array(r["data"]["loss_history"])
+    assert len(loss) == 1000 and loss[-1] < 0.01 < loss[0]
+    assert r["compile_s"] > 0 and r["cpu_s"] > 0
+    assert_outputs(r, out_dir, 2)
+
+
+def test_boolean(record, out_dir):
+    r = record("boolean")
+    assert r["passed"] is True
+    untrained = r["data"]["untrained"]
+    assert untrained["hidden_weights"][0][0] == 0.9 and untrained["hidden_weights"][1][0] == 0.8
+    assert untrained["hidden_z"][0] == pytest.approx(1.0, abs=1e-15)    # 0.9·1 + 0.8·0 + 0.1·1
+    assert round(untrained["error"], 2) == 0.77                           # article A: off by about +0.77
+    assert r["data"]["truth_table"] == [1, 0, 1, 0, 1, 0, 1, 1]           # F = xy + ¬z
+    assert [int(o >= 0.5) for o in r["data"]["outputs"]] == r["data"]["truth_table"]
+    assert r["data"]["final_mse"] < 1 / 32 and r["data"]["all_right_after_updates"] < r["data"]["epochs"]
+    assert_outputs(r, out_dir, 1)
+
+
+def test_gates(record, out_dir):
+    r = record("gates")
+    assert r["passed"] is True
+    for gate, result in r["data"]["gates"].items():
+        assert result["seeds_learned"] == len(r["data"]["seeds"]), gate
+        assert [int(o >= 0.5) for o in result["outputs_seed0"]] == result["table"], gate
+    assert r["data"]["gates"]["XOR"]["table"] == [0, 1, 1, 0]
+    assert_outputs(r, out_dir, 2)
+
+
+@pytest.mark.skipif(not mnist_like_present(), reason="no MNIST-format files (apt install dataset-fashion-mnist)")
+def test_mnist_reduced(record, out_dir):
+    r = record("mnist")
+    assert r["passed"] is True and r["skipped"] is False
+    assert r["data"]["a"]["samples"] == 300 and r["data"]["test_images"] == 1000
+    assert r["data"]["a"]["test_accuracy"] >= 0.6 and r["data"]["b"]["test_accuracy"] >= 0.6   # chance: 0.1
+    confusion = np.array(r["data"]["b"]["confusion"])
+    assert confusion.shape == (10, 10) and confusion.sum() == 1000
+    assert np.trace(confusion) / 1000 == pytest.approx(r["data"]["b"]["test_accuracy"])
+    assert_outputs(r, out_dir, 3)
+
+
+def test_mnist_without_data_is_skipped_and_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("NNFUNC_DATA", str(empty))
+    r = run_one("mnist", tmp_path / "out", quick=True)
+    assert r["skipped"] is True and r["passed"] is False and verdict(r) == "skipped"
+    assert str(empty) in r["key_result"]
+    printed = capsys.readouterr().out
+    assert "apt-get install dataset-fashion-mnist" in printed and "NNFUNC_DATA" in printed
+    table = summary_table([r, {**r, "experiment": "other", "skipped": False, "passed": True}])
+    assert "skipped" in table.splitlines()[2] and "pass" in table.splitlines()[3]
+
+
+def test_main_counts_a_skipped_experiment_as_no_failure(tmp_path, monkeypatch):
+    from experiments.__main__ import main
+    monkeypatch.setenv("NNFUNC_DATA", str(tmp_path))
+    assert main(["mnist", "costs", "--out", str(tmp_path / "out")]) == 0
+    fake = types.ModuleType("failing_experiment")
+    fake.run = lambda out_dir, quick: Result("x", "y", False)
+    monkeypatch.setitem(sys.modules, "failing_experiment", fake)
+    monkeypatch.setitem(EXPERIMENTS, "failing", "failing_experiment")
+    assert main(["mnist", "failing", "--out", str(tmp_path / "out")]) == 1

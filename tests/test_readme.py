@@ -4,17 +4,9 @@ from pathlib import Path
 
 import pytest
 
-import nnfunc as nf
+from tests.helpers import mnist_like_present
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-
-
-def fashion_mnist_present() -> bool:
-    try:
-        nf.load_mnist_like()
-    except FileNotFoundError:
-        return False
-    return True
 
 
 def test_readme_python_blocks_run(capsys):
@@ -22,7 +14,7 @@ def test_readme_python_blocks_run(capsys):
     assert len(blocks) >= 3, "README.md lost its python examples"
     namespace: dict = {"__name__": "readme"}
     for block in blocks:
-        if "load_mnist_like" in block and not fashion_mnist_present():
+        if "load_mnist_like" in block and not mnist_like_present():
             continue  # needs the IDX files (Debian's dataset-fashion-mnist)
         exec(compile(block, str(README), "exec"), namespace)
     out = capsys.readouterr().out
