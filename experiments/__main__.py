@@ -17,7 +17,8 @@ from experiments.compilation import cache_dir, enable_cache
 from experiments.runner import run_one, summary_table, verdict
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, cache: Path | None = None) -> int:
+    """Run the experiments named in ``argv``; with ``cache`` a directory, JAX's persistent cache is on there."""
     parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__)
     parser.add_argument("names", nargs="+", help=f"'all' (every one but {', '.join(sorted(NOT_IN_ALL))}) or any of: "
                              f"{', '.join(EXPERIMENTS)}")
@@ -28,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     # The article numbers are given to 16 digits: experiments compute in float64
     # unless they cast to float32 themselves for speed.
     jax.config.update("jax_enable_x64", True)
-    cache = enable_cache(cache_dir())
+    enable_cache(cache)
     names = [name for name in EXPERIMENTS if name not in NOT_IN_ALL] if args.names == ["all"] else args.names
     records = [run_one(name, args.out, args.quick) for name in names]
     print()
@@ -38,4 +39,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(cache=cache_dir()))

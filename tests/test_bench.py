@@ -144,7 +144,6 @@ def test_cache_dir_from_the_environment(tmp_path):
 
 def test_all_skips_the_benchmarks(monkeypatch, tmp_path):
     ran = []
-    monkeypatch.setattr(experiments_main, "enable_cache", lambda directory: None)
     monkeypatch.setattr(experiments_main, "run_one", lambda name, out, quick: ran.append(name) or {
         "experiment": name, "key_result": "", "expected": "", "passed": True, "wall_s": 0.0,
         "compilation": {"total_s": 0.0, "cache_hits": 0, "compiles": 0}})
