@@ -2,15 +2,15 @@
 
 ``python -m derivations`` writes ``docs/derivations.md``; ``python -m derivations --check``
 exits non-zero naming every derivation that disagrees with the code.  Each section is a
-module with ``TITLE`` and ``derive() -> list[Derivation]``; to add one (convolution,
-pooling), write the module and add a line to :data:`SECTIONS`.  This package only
-reads the library; the library never imports it.
+module with ``TITLE`` and ``derive() -> list[Derivation]``; to add one, write
+the module and add a line to :data:`SECTIONS`.  This package only reads the library;
+the library never imports it.
 
 The hand forms are never retyped: :mod:`derivations.symbolic` runs the library's own
 functions (``Activation.df``, ``Loss.grad``, layer backward passes, ``backprop``) on
-SymPy symbols, and :mod:`derivations.proof` proves "hand form minus SymPy's
-derivative is 0".  Every derivation is also checked numerically in float64 against
-the library and ``jax.grad``.
+SymPy symbols (``jnp``, ``jax`` and ``lax`` calls through stand-ins), and
+:mod:`derivations.proof` proves "hand form minus SymPy's derivative is 0".  Every
+derivation is also checked numerically in float64 against the library and ``jax.grad``.
 """
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ SECTIONS = {
     "delta_rule": "derivations.delta_rule",
     "alice": "derivations.worked",
     "gate": "derivations.gate",
+    "convolution": "derivations.convolution",
+    "pooling": "derivations.pooling",
+    "flatten": "derivations.flatten",
 }
 
 

@@ -41,7 +41,8 @@ class GradientCase(NamedTuple):
     ``scalar``: E as a SymPy expression; ``hand``: the code's gradient on the symbols
     (an array shaped like ``arguments[wrt]``); ``witnesses(*batches)``: a dict name ->
     the library's numbers for each of the n argument sets (leading axis n); ``code_scalar``: the code's E on the
-    symbols, proved equal to ``scalar`` (None when E is not a function of the code).
+    symbols, proved equal to ``scalar`` (None when E is not a function of the code); ``shown``: the
+    index of the element the document displays (None: the first).
     """
 
     section: str
@@ -56,6 +57,7 @@ class GradientCase(NamedTuple):
     forward: str
     code_scalar: sp.Expr | None = None
     notes: str = ""
+    shown: tuple | None = None
 
 
 def _flat(arrays):
@@ -90,8 +92,8 @@ def derive_gradient(case: GradientCase, salt: int = 0):
                         for witness, found in case.witnesses(*values).items()]
         return triples
 
-    first = (0,) * x.ndim
-    element = sp.latex(np.ravel(x)[0])
+    first = (0,) * x.ndim if case.shown is None else tuple(case.shown)
+    element = sp.latex(x[first])
     derivation = Derivation(
         case.section, case.name, case.forward,
         rf"\frac{{\partial E}}{{\partial {element}}} = " + sp.latex(derivative[first]),

@@ -114,12 +114,12 @@ def displayed(expr):
 
 
 def _value_at(expr, at) -> float:
-    return float(sp.sympify(expr).subs(at))
+    return float(sp.sympify(expr).xreplace(at))
 
 
 def _branch(piecewise, at):
     for value, condition in piecewise.args:
-        if condition == sp.true or bool(sp.sympify(condition).subs(at)):
+        if condition == sp.true or bool(sp.sympify(condition).xreplace(at)):
             return value
     raise ValueError(f"on_side: no branch of {piecewise} holds at {at}")
 
@@ -127,6 +127,7 @@ def _branch(piecewise, at):
 def on_side(expr, at: dict):
     """``expr`` with every kinked function replaced by its branch at the point ``at``."""
     expr = sp.sympify(expr)
+    at = {symbol: sp.sympify(value) for symbol, value in at.items()}  # xreplace: exact and fast
     rules = [
         (sp.Piecewise, lambda e: _branch(e, at)),
         (sp.Max, lambda e: max(e.args, key=lambda a: _value_at(a, at))),

@@ -13,7 +13,10 @@ activation's ``alpha``, a layer's ``act``) are converted the same way, so
 
 The stand-ins translate each JAX function to its mathematical definition
 (``jax.nn.sigmoid(z)`` to :math:`1/(1+e^{-z})`, ``jnp.where(c, a, b)`` to a
-``Piecewise``, ``jnp.clip`` to ``Min(Max(...))``); a JAX function without a stand-in
+``Piecewise``, ``jnp.clip`` to ``Min(Max(...))``, ``x == y`` to ``Eq``); the name
+``lax`` is bound to :data:`LAX`, whose convolution, padding, slicing and window
+reductions are :mod:`derivations.lax_semantics` (written from the documented
+semantics, compared with ``jax.lax`` by the tests).  A JAX function without a stand-in
 raises ``NotImplementedError`` naming it instead of computing something else.
 Whether the translation itself is right is checked numerically by every
 derivation: the symbolic result is evaluated at random float64 points and compared
@@ -35,6 +38,7 @@ import jax.numpy as jnp
 import numpy as np
 import sympy as sp
 
+from derivations import lax_semantics
 
 class SymArray(np.ndarray):
     """An object array of SymPy expressions whose comparisons stay symbolic.
@@ -54,6 +58,12 @@ class SymArray(np.ndarray):
 
     def __le__(self, other):
         return np.less_equal(self, other, dtype=object)
+
+    def __eq__(self, other):
+        return _elementwise(sp.Eq)(self, other)
+
+    def __ne__(self, other):
+        return _elementwise(sp.Ne)(self, other)
 
 
 def array(x) -> SymArray:
@@ -110,6 +120,8 @@ JNP = _StandIn(
     expm1=_elementwise(lambda x: sp.exp(x) - 1), tanh=_elementwise(sp.tanh), sin=_elementwise(sp.sin),
     cos=_elementwise(sp.cos), sign=_elementwise(sp.sign), abs=_elementwise(sp.Abs),
     sum=_sum, mean=_reduce(np.mean), finfo=lambda dtype: np.finfo(np.float64),
+    inf=sp.oo, result_type=lambda *args: np.dtype(object), array=lambda x, dtype=None: array(x),
+    zeros=lambda shape, dtype=None: array(np.full(shape, sp.false if dtype is bool else 0, dtype=object)),
 )
 JAX = _StandIn(prefix="jax", nn=_StandIn(
     prefix="jax.nn", sigmoid=_elementwise(_sigmoid), softplus=_elementwise(lambda z: sp.log(1 + sp.exp(z))),
@@ -117,12 +129,26 @@ JAX = _StandIn(prefix="jax", nn=_StandIn(
     logsumexp=lambda z, axis=None, keepdims=False: _elementwise(sp.log)(_sum(_exp(z), axis=axis, keepdims=keepdims)),
 ))
 
+
+
+def _wrapped(fn):
+    return lambda *args, **kwargs: array(fn(*args, **kwargs))
+
+
+LAX = _StandIn(
+    prefix="lax", max=_maximum, add=_elementwise(lambda a, b: a + b),
+    full=lambda shape, fill_value, dtype=None: array(np.full(shape, fill_value, dtype=object)),
+    pad=_wrapped(lax_semantics.pad), slice=_wrapped(lax_semantics.slice_), rev=_wrapped(lax_semantics.rev),
+    reduce_window=_wrapped(lax_semantics.reduce_window),
+    conv_general_dilated=_wrapped(lax_semantics.conv_general_dilated),
+)
+
 # JAX functions the library stores as values (an Activation's f, say), by identity.
 _JAX_FUNCTIONS = {
     id(jax.nn.sigmoid): JAX.nn.sigmoid, id(jax.nn.softplus): JAX.nn.softplus,
     id(jnp.tanh): JNP.tanh, id(jnp.sin): JNP.sin,
 }
-_REPLACED_GLOBALS = {"jnp": JNP, "jax": JAX, "as_array": lambda x, where, what="input": array(x)}
+_REPLACED_GLOBALS = {"jnp": JNP, "jax": JAX, "lax": LAX, "as_array": lambda x, where, what="input": array(x)}
 _namespaces: dict[int, dict] = {}
 _INSTALLED = tuple(Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})
 

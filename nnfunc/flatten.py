@@ -1,0 +1,36 @@
+r"""The flatten layer: every axis but the batch axis laid out as one feature axis."""
+from __future__ import annotations
+
+import math
+
+from nnfunc.layer import Layer
+from nnfunc.validate import as_array
+
+
+def flatten() -> Layer:
+    r"""Reshape ``(batch, d_1, ..., d_n)`` to ``(batch, d_1 \cdots d_n)``, row-major (C order).
+
+    Flatten only moves numbers, so its delta rule moves them back:
+    :math:`\delta_x = \operatorname{reshape}(\delta_y, \text{shape of } x)`.
+
+    >>> import jax.numpy as jnp, nnfunc as nf
+    >>> y, cache = nf.flatten().forward({}, jnp.arange(8.0).reshape(2, 2, 2))
+    >>> y.tolist()
+    [[0.0, 1.0, 2.0, 3.0], [4.0, 5.0, 6.0, 7.0]]
+    >>> nf.flatten().backward({}, cache, y)[1].shape
+    (2, 2, 2)
+    """
+
+    def init(key, input_shape):
+        return {}, (math.prod(input_shape),)
+
+    def forward(params, x):
+        x = as_array(x, "flatten")
+        if x.ndim < 1:
+            raise ValueError("flatten: input is a scalar (shape ()); it needs a batch axis")
+        return x.reshape(x.shape[0], -1), x.shape
+
+    def backward(params, shape, dy):
+        return {}, dy.reshape(shape)
+
+    return Layer(init, forward, backward, "flatten", {})

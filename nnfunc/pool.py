@@ -1,0 +1,140 @@
+r"""Max- and average-pooling over one or two spatial axes, channels last, and their delta rules.
+
+Each channel is pooled on its own.  Window geometry (``"VALID"``/``"SAME"``, the
+padding split, the unread trailing rows) is in :mod:`nnfunc.windows`.  Both backward
+passes are sums over the :math:`k_1 k_2` window offsets :math:`j` (a short Python
+loop over the window, never over positions): at each offset the strided slice of the
+input is compared or weighted and the result is scattered back with one
+``lax.pad``.  Under ``jax.jit`` XLA fuses the loop into a single pass.
+"""
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from nnfunc.layer import Layer
+from nnfunc.validate import as_array
+from nnfunc.windows import Plan, patch, plan, scatter, sliding
+
+
+def _pool(name: str, window, stride, padding: str, reduce, route) -> Layer:
+    """A parameter-free window layer: ``reduce(x, plan) -> y``, ``route(x, y, dy, plan) -> dx``."""
+    settings = sliding(name, window, window if stride is None else stride, padding)
+
+    def init(key, input_shape):
+        p = plan(settings, input_shape, batched=False)
+        return {}, (*p.out_sizes, input_shape[-1])
+
+    def forward(params, x):
+        x = as_array(x, name)
+        y = reduce(x, plan(settings, x.shape))
+        return y, (x, y)
+
+    def backward(params, cache, dy):
+        x, y = cache
+        return {}, route(x, y, dy, plan(settings, x.shape))
+
+    return Layer(init, forward, backward, name,
+                 {"window": window, "stride": stride, "padding": padding})
+
+
+def _reduce_window(x, p: Plan, init, op):
+    return lax.reduce_window(x, init, op, (1, *p.window, 1), (1, *p.stride, 1), p.full_pads())
+
+
+def _title(kind: str, window, stride, padding: str) -> str:
+    extra = "" if stride is None else f", {stride}"
+    return f"{kind}({window}{extra}{'' if padding == 'VALID' else ', SAME'})"
+
+
+def max_pool(window, stride=None, padding: str = "VALID") -> Layer:
+    r"""Max-pooling: the largest element of every window, per channel.
+
+    ``window`` and ``stride`` are ints or tuples of 1 or 2 ints; ``stride`` defaults to
+    ``window`` (non-overlapping windows).  ``"SAME"`` pads with :math:`-\infty`, so a
+    padding element is never the maximum.
+
+    .. math:: y_{b,i,c} = \max_{0 \le j < k} \tilde x_{b,\,s i + j,\,c}
+
+    Backward routes each window's δ to the position of its maximum:
+
+    .. math:: \delta_{\tilde x;\,b,p,c} = \sum_{i,j:\ s i + j = p} \delta_{b,i,c}\,[\,j = j^*_{b,i,c}\,]
+
+    where :math:`j^*` is the **first** offset, in row-major order over the window, with
+    :math:`\tilde x_{b, s i + j, c} = y_{b,i,c}`.  So at a tie (several equal maxima in a
+    window) the first one in row-major order gets all of δ and the others get none;
+    with overlapping windows (stride < window) an element collects δ from every window
+    in which it is that first maximum.  This is the same rule as ``jax.vjp`` of
+    ``lax.reduce_window`` with ``lax.max`` (XLA's select-and-scatter keeps the first
+    element that is ``>=`` all later ones), so the two agree exactly at ties too.
+
+    >>> import jax.numpy as jnp, nnfunc as nf
+    >>> pool = nf.max_pool(2)                        # 1-D, windows [1, 3] and [3, 2]
+    >>> y, cache = pool.forward({}, [[[1.0], [3.0], [3.0], [2.0]]])
+    >>> y[..., 0].tolist()
+    [[3.0, 3.0]]
+    >>> pool.backward({}, cache, jnp.array([[[10.0], [20.0]]]))[1][..., 0].tolist()
+    [[0.0, 10.0, 20.0, 0.0]]
+    >>> tie = nf.max_pool((2, 2))                    # all four equal: the first gets δ
+    >>> y, cache = tie.forward({}, jnp.ones((1, 2, 2, 1)))
+    >>> tie.backward({}, cache, jnp.full((1, 1, 1, 1), 5.0))[1][0, ..., 0].tolist()
+    [[5.0, 0.0], [0.0, 0.0]]
+    """
+
+    def reduce(x, p):
+        return _reduce_window(x, p, -jnp.inf, lax.max)
+
+    def route(x, y, dy, p):
+        x_padded = lax.pad(x, jnp.array(-jnp.inf, x.dtype), p.full_pads(interior=True))
+        taken = jnp.zeros(y.shape, bool)
+        dx = jnp.zeros_like(x)
+        for offset in p.offsets():
+            first = (patch(x_padded, p, offset) == y) & ~taken
+            taken = taken | first
+            dx = dx + scatter(jnp.where(first, dy, 0).astype(x.dtype), p, offset)
+        return dx
+
+    return _pool(_title("max_pool", window, stride, padding), window, stride, padding, reduce, route)
+
+
+def _counts(p: Plan):
+    r"""How many real (not padding) elements each window holds: :math:`N_i = \prod_{axes} N_{i_a}`."""
+    count = np.ones((), np.int64)
+    for (lo, _), n, m, s, k in zip(p.pads, p.in_sizes, p.out_sizes, p.stride, p.window):
+        start = s * np.arange(m) - lo
+        along = np.minimum(start + k, n) - np.maximum(start, 0)
+        count = np.multiply.outer(count, along)
+    return count[None, ..., None]
+
+
+def avg_pool(window, stride=None, padding: str = "VALID") -> Layer:
+    r"""Average-pooling: the mean of every window, per channel.
+
+    With ``"SAME"`` padding the mean is over the :math:`N_i` real elements in the window
+    only; the padding is not counted (TensorFlow's convention; ``"VALID"`` windows hold
+    :math:`N_i = k_1 k_2` elements).
+
+    .. math:: y_{b,i,c} = \frac{1}{N_i} \sum_{j:\ s i + j \text{ real}} \tilde x_{b,\,s i + j,\,c}
+        \qquad
+        \delta_{x;\,b,p,c} = \sum_{i,j:\ s i + j = p} \frac{\delta_{b,i,c}}{N_i}
+
+    Each window shares its δ equally among its real elements.
+
+    >>> import jax.numpy as jnp, nnfunc as nf
+    >>> pool = nf.avg_pool(2, 1, "SAME")             # windows [1, 3] and [3] (+ padding)
+    >>> y, cache = pool.forward({}, [[[1.0], [3.0]]])
+    >>> y[..., 0].tolist()
+    [[2.0, 3.0]]
+    >>> pool.backward({}, cache, jnp.array([[[10.0], [20.0]]]))[1][..., 0].tolist()
+    [[5.0, 25.0]]
+    """
+
+    def reduce(x, p):
+        return _reduce_window(x, p, 0.0, lax.add) / _counts(p).astype(x.dtype)
+
+    def route(x, y, dy, p):
+        share = (dy / _counts(p)).astype(x.dtype)
+        return sum(scatter(share, p, offset) for offset in p.offsets())
+
+    return _pool(_title("avg_pool", window, stride, padding), window, stride, padding, reduce, route)
