@@ -1,6 +1,7 @@
 """The articles' experiments, each runnable as ``python -m experiments NAME``.
 
-``EXPERIMENTS`` maps a name to the module that holds its ``run(out_dir, quick)``.
+``EXPERIMENTS`` maps a name to the module that holds its ``run(out_dir, quick)``;
+``python -m experiments all`` runs all of them except those in ``NOT_IN_ALL``.
 """
 
 EXPERIMENTS = {
@@ -13,4 +14,8 @@ EXPERIMENTS = {
     "boolean": "experiments.boolean",
     "gates": "experiments.gates",
     "mnist": "experiments.mnist",
+    "bench": "experiments.bench",
 }
+
+# Run only when named: ``all`` skips these (the benchmarks take minutes, not seconds).
+NOT_IN_ALL = frozenset({"bench"})

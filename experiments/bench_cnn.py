@@ -6,20 +6,21 @@ Both steps compute the same thing: categorical cross-entropy of the CNN's softma
 output, its gradient, and ``params - lr * grads``.  One uses :func:`nnfunc.backprop`
 (the hand backward passes only), the other ``jax.value_and_grad`` of the same forward
 function.  float32, random inputs and one-hot targets; after a warm-up (compilation)
-each step is timed ``repeats`` times, alternating the two so that machine load hits
-both alike, and the median is reported with the ratio hand / jax.
+each step is timed ``repeats`` times in interleaved rounds (:func:`experiments.timing.measure`)
+so that machine load hits both alike, and the median is reported with the median
+per-round ratio hand / jax.  ``python -m experiments bench`` times the same CNN
+through nf.fit's epoch, beside PyTorch.
 """
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import jax
 import jax.numpy as jnp
 
 import nnfunc as nf
 from experiments.cnn_model import INPUT_SHAPE, N_CLASSES, cnn
+from experiments.timing import measure, ratio
 
 LEARNING_RATE = 0.01
 
@@ -44,12 +45,6 @@ def steps(net: nf.Layer, loss: nf.Loss):
     return jax.jit(hand_step), jax.jit(jax_step)
 
 
-def timed(step, args) -> float:
-    start = time.perf_counter()
-    jax.block_until_ready(step(*args))
-    return time.perf_counter() - start
-
-
 def bench(batch: int, repeats: int, key) -> dict:
     """Median step times (seconds) of both steps at one batch size, and their ratio."""
     net = cnn()
@@ -59,16 +54,9 @@ def bench(batch: int, repeats: int, key) -> dict:
     x = jax.random.uniform(k_x, (batch, *INPUT_SHAPE), jnp.float32)
     t = jax.nn.one_hot(jax.random.randint(k_t, (batch,), 0, N_CLASSES), N_CLASSES, dtype=jnp.float32)
     hand, auto = steps(net, nf.categorical_cross_entropy)
-    args = (params, x, t)
-    for _ in range(3):
-        timed(hand, args), timed(auto, args)
-    times = {"hand": [], "jax": []}
-    for _ in range(repeats):
-        times["hand"].append(timed(hand, args))
-        times["jax"].append(timed(auto, args))
-    median = {k: statistics.median(v) for k, v in times.items()}
-    return {"batch": batch, "hand_s": median["hand"], "jax_s": median["jax"],
-            "ratio": median["hand"] / median["jax"]}
+    timings = measure({"hand": lambda: hand(params, x, t), "jax": lambda: auto(params, x, t)}, repeats, warmup=3)
+    return {"batch": batch, "hand_s": timings["hand"].median_s, "jax_s": timings["jax"].median_s,
+            "ratio": ratio(timings["hand"], timings["jax"]).median_s}
 
 
 def main(argv=None) -> None:

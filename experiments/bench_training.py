@@ -6,8 +6,8 @@ Compares nnfunc's compiled epoch (what :func:`nnfunc.fit` runs once per epoch:
 per-sample SGD as one ``lax.scan``, then the loss of the whole set) with the NumPy
 per-sample loop of :mod:`experiments.numpy_reference`, in this process, in the same
 dtype, on the same data (the first samples of Fashion-MNIST when installed, else
-random pixels).  After one warm-up epoch each, the two are timed alternately
-(NumPy epoch, nnfunc epoch, ...) so that both see the same machine load; the
+random pixels).  After one warm-up epoch each, they are timed in interleaved rounds
+(:func:`experiments.timing.measure`) so that all see the same machine load; the
 report gives the medians, the median of the per-pair ratios, the compile time
 apart, and the epoch time at batch 32.
 """
@@ -23,6 +23,7 @@ import optax
 
 import nnfunc as nf
 from experiments import numpy_reference
+from experiments.timing import measure, ratio
 from nnfunc.train import make_epoch
 
 
@@ -59,13 +60,6 @@ def compiled_epoch(x, t, batch_size: int):
     return run, compile_s
 
 
-def timed(run) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process, all threads) of one ``run()``."""
-    tic, cpu = time.perf_counter(), time.process_time()
-    run()
-    return time.perf_counter() - tic, time.process_time() - cpu
-
-
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m experiments.bench_training", description=__doc__)
     parser.add_argument("--repeats", type=int, default=7, help="timed epochs after one warm-up (default 7)")
@@ -79,17 +73,12 @@ def main(argv=None) -> dict:
     reference = lambda: numpy_reference.train_epoch(layers, x, t, 0.1)  # noqa: E731
     per_sample, compile_1 = compiled_epoch(x, t, 1)
     batch32, compile_32 = compiled_epoch(x, t, 32)
-    times = {"numpy": [], "per_sample": [], "batch32": []}
-    cpu = {name: [] for name in times}
-    for r in range(args.repeats + 1):
-        rounds = timed(reference), timed(per_sample), timed(batch32)
-        if r:  # the first round is the warm-up
-            for name, (wall, used) in zip(times, rounds):
-                times[name].append(wall)
-                cpu[name].append(used)
-    med = {name: statistics.median(v) for name, v in times.items()}
-    med_cpu = {name: statistics.median(v) for name, v in cpu.items()}
-    ratio = statistics.median(n / j for n, j in zip(times["numpy"], times["per_sample"]))
+    timings = measure({"numpy": reference, "per_sample": per_sample, "batch32": batch32}, args.repeats, warmup=1)
+    times = {name: list(t.times_s) for name, t in timings.items()}
+    cpu = {name: list(t.cpu_s) for name, t in timings.items()}
+    med = {name: t.median_s for name, t in timings.items()}
+    med_cpu = {name: statistics.median(t.cpu_s) for name, t in timings.items()}
+    speedup = ratio(timings["numpy"], timings["per_sample"]).median_s
     device = jax.devices()[0]
     print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
           f"{args.dtype}; {device.platform} ({device.device_kind}); medians of {args.repeats} epochs after 1 warm-up, "
@@ -99,9 +88,9 @@ def main(argv=None) -> dict:
                         ("batch32", "nnfunc epoch, batch_size=32")):
         print(f"  {label:34s} {med[name] * 1e3:9.1f} {med_cpu[name] * 1e3:9.1f}")
     print(f"  compile: {compile_1:.2f} s (batch 1), {compile_32:.2f} s (batch 32), not in the times above")
-    print(f"  speed-up per-sample SGD, nnfunc vs NumPy: x{ratio:.1f} wall (median of per-round ratios), "
+    print(f"  speed-up per-sample SGD, nnfunc vs NumPy: x{speedup:.1f} wall (median of per-round ratios), "
           f"x{med_cpu['numpy'] / med_cpu['per_sample']:.1f} CPU time (ratio of medians)")
-    return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": ratio,
+    return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": speedup,
             "compile_s": {"batch1": compile_1, "batch32": compile_32}, "times_s": times, "cpu_s": cpu,
             "source": source, "dtype": args.dtype}
 

@@ -1,8 +1,9 @@
-"""The baseline for benchmarks: article C's plain NumPy network, trained one sample at a time.
+"""The baseline for benchmarks: the articles' plain NumPy networks, trained one sample at a time.
 
 Written the way the article writes it: one object per layer with ``forward`` and
 ``backward``; ``backward`` gets the output error, updates its own weights in place
 and returns the input error.  Fully connected: ``y = x W + b``; tanh: ``1 − tanh²``;
+sigmoid: ``σ(1 − σ)``;
 MSE: ``mean((y − t)²)`` with derivative ``2(y − t)/n``.
 """
 from __future__ import annotations
@@ -37,6 +38,22 @@ class Tanh:
 
     def backward(self, output_error, learning_rate):
         return (1 - np.tanh(self.input) ** 2) * output_error
+
+
+class Sigmoid:
+    """``y = σ(x)``; backward: δx = σ(1 − σ) δ (article E)."""
+
+    def forward(self, x):
+        self.output = 1 / (1 + np.exp(-x))
+        return self.output
+
+    def backward(self, output_error, learning_rate):
+        return self.output * (1 - self.output) * output_error
+
+
+def article_e_network(rng: np.random.Generator, dtype=np.float64) -> list:
+    """2-2-1 with a sigmoid after both layers, as article E trains on its four people."""
+    return [FullyConnected(2, 2, rng, dtype), Sigmoid(), FullyConnected(2, 1, rng, dtype), Sigmoid()]
 
 
 def article_c_network(rng: np.random.Generator, dtype=np.float64) -> list:

@@ -2,7 +2,9 @@
 
 Every experiment module has ``run(out_dir: Path, quick: bool) -> Result``.  The
 runner adds what every record needs (versions, device, seed, wall and CPU time) and writes
-``out_dir/NAME.json``.  An experiment lists the PNG files it wrote in
+``out_dir/NAME.json``, with JAX's own account of the time spent compiling
+(:class:`experiments.compilation.CompileClock`: tracing, lowering, XLA, cache hits).
+An experiment lists the PNG files it wrote in
 ``Result.data["plots"]`` (names relative to ``out_dir``); the runner checks that
 they exist and prints where every output went.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 import jax
 
 from experiments import EXPERIMENTS
+from experiments.compilation import CompileClock
 
 
 @dataclass
@@ -70,7 +73,8 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
     module = importlib.import_module(EXPERIMENTS[name])
     out_dir.mkdir(parents=True, exist_ok=True)
     start, cpu_start = time.perf_counter(), time.process_time()
-    result: Result = module.run(out_dir, quick)
+    with CompileClock() as clock:
+        result: Result = module.run(out_dir, quick)
     wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     plots = [out_dir / plot for plot in result.data.get("plots", [])]
     missing = [str(plot) for plot in plots if not plot.is_file()]
@@ -78,6 +82,7 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
         raise FileNotFoundError(f"experiment {name!r} lists plots it did not write: {', '.join(missing)}")
     record = {"experiment": name, "quick": quick, **asdict(result), "wall_s": wall, "cpu_s": cpu,
               "wall_s_without_compile": None if result.compile_s is None else wall - result.compile_s,
+              "compilation": clock.summary(),
               **environment()}
     (out_dir / f"{name}.json").write_text(json.dumps(record, indent=2, default=str) + "\n")
     print(f"{name}: wrote {', '.join(str(p) for p in [out_dir / f'{name}.json', *plots])}")
@@ -85,10 +90,18 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
 
 
 def summary_table(records: list[dict]) -> str:
-    """A plain-text table: experiment, key result, expected, pass/FAIL/skipped, seconds."""
-    rows = [("experiment", "key result", "expected", "verdict", "seconds")]
-    rows += [(r["experiment"], r["key_result"], r["expected"], verdict(r), f"{r['wall_s']:.1f}") for r in records]
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    """A plain-text table: experiment, key result, expected, pass/FAIL/skipped, seconds, of them compiling.
+
+    The last row adds up the seconds and the compilations (cache hits of all compilations).
+    """
+    rows = [("experiment", "key result", "expected", "verdict", "seconds", "compiling s")]
+    rows += [(r["experiment"], r["key_result"], r["expected"], verdict(r),
+              f"{r['wall_s']:.1f}", f"{r['compilation']['total_s']:.1f}") for r in records]
+    hits = sum(r["compilation"]["cache_hits"] for r in records)
+    compiles = sum(r["compilation"]["compiles"] for r in records)
+    rows.append(("total", f"{len(records)} experiments", "", "", f"{sum(r['wall_s'] for r in records):.1f}",
+                 f"{sum(r['compilation']['total_s'] for r in records):.1f} ({hits}/{compiles} cached)"))
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -23,7 +23,7 @@ def as_array(x, where: str, what: str = "input"):
 
     Plain lists of numbers and integer or boolean arrays are accepted, the way the
     articles write their data (``x = [2, 3]``), and converted to the default float
-    dtype; float arrays keep their dtype.  Strings, ``None`` and ragged lists raise
+    dtype; float arrays (bfloat16 too) keep their dtype.  Strings, ``None`` and ragged lists raise
     ``TypeError``/``ValueError`` naming ``where``.
 
     >>> as_array([2, 3], "dense(2)").dtype in (jnp.float32, jnp.float64)
@@ -40,15 +40,14 @@ def as_array(x, where: str, what: str = "input"):
             arr = np.asarray(x)
         except ValueError as err:  # ragged nested lists
             raise ValueError(f"{where}: {what} is ragged (rows of different lengths): {err}") from None
-    kind = np.dtype(arr.dtype).kind
-    if kind not in "biuf":
+    if jnp.issubdtype(arr.dtype, jnp.floating):  # bfloat16 included (NumPy kind "V")
+        return jnp.asarray(arr)
+    if np.dtype(arr.dtype).kind not in "biu":
         raise TypeError(
             f"{where}: {what} must be numeric, got dtype {arr.dtype} "
             f"(shape {tuple(np.shape(arr))}); strings, None and objects are not data"
         )
-    if kind != "f":
-        return jnp.asarray(arr, dtype=default_float())
-    return jnp.asarray(arr)
+    return jnp.asarray(arr, dtype=default_float())
 
 
 def require_mapping(params, keys: tuple[str, ...], where: str) -> None:
