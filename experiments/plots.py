@@ -52,17 +52,18 @@ def loss_curve(history: Sequence | Mapping[str, Sequence], path: Path, *, ylabel
 def decision_boundaries(panels: Mapping[str, tuple[Callable, Sequence, Sequence]], path: Path, *,
                         resolution: int = 200, margin: float = 0.5, equal_aspect: bool = True,
                         columns: int | None = None, xlabel: str = "x1", ylabel: str = "x2") -> Path:
-    """One panel per entry (title -> (predict_fn, x, y)) for 2-D inputs ``x`` of shape (n, 2).
+    """One panel per entry (title -> (predict_fn, x, y[, names])) for 2-D inputs ``x`` of shape (n, 2).
 
     ``predict_fn`` maps an (m, 2) array to m numbers (shape (m,) or (m, 1)); the
     panel shades where it is ≥ 0.5, draws the 0.5 contour (the decision line), and
-    marks the points ``x`` coloured by their labels ``y``.  Panels fill rows of
+    marks the points ``x`` coloured by their labels ``y`` (and named, if ``names`` is
+    given).  Panels fill rows of
     ``columns`` (default: all in one row); the grid extends ``margin`` past the points.
     """
     columns = len(panels) if columns is None else columns
     rows = -(-len(panels) // columns)
     fig = Figure(figsize=(3.2 * columns, 3.4 * rows))
-    for i, (title, (predict_fn, x, y)) in enumerate(panels.items()):
+    for i, (title, (predict_fn, x, y, *names)) in enumerate(panels.items()):
         ax = fig.add_subplot(rows, columns, i + 1)
         x, y = np.asarray(x), np.asarray(y).reshape(-1)
         lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
@@ -72,13 +73,16 @@ def decision_boundaries(panels: Mapping[str, tuple[Callable, Sequence, Sequence]
         if z.min() < 0.5 <= z.max():
             ax.contour(g0, g1, z, levels=[0.5], colors="k", linewidths=1.2)
         ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", vmin=0, vmax=1, edgecolors="k", s=60, zorder=3)
+        for name, point in zip(names[0] if names else (), x):
+            ax.annotate(name, point, xytext=(5, 4), textcoords="offset points", fontsize="small")
         ax.set(title=title, xlabel=xlabel, ylabel=ylabel, aspect="equal" if equal_aspect else "auto")
     return _save(fig, path)
 
 
-def decision_boundary(predict_fn: Callable, x, y, path: Path, title: str = "", **options) -> Path:
+def decision_boundary(predict_fn: Callable, x, y, path: Path, title: str = "", names: Sequence[str] = (),
+                      **options) -> Path:
     """:func:`decision_boundaries` with a single panel (``options`` passed on)."""
-    return decision_boundaries({title: (predict_fn, x, y)}, path, **options)
+    return decision_boundaries({title: (predict_fn, x, y, names)}, path, **options)
 
 
 def bar_chart(panels: Mapping[str, Mapping[str, float]], path: Path, *, ylabel: str = "") -> Path:
