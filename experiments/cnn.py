@@ -5,7 +5,9 @@ conv 3×3×64 – relu – max-pool 2 – dense 128 – relu – dense 10 – so
 the recipe of ``mnist`` (b) (:func:`experiments.mnist_like.adam_with_test_curve`): its
 layers up to the logits, softmax cross-entropy, mini-batches of 128, Adam with the step
 size decaying from 1e-3 to 0 along a half cosine over the run, float32; softmax added
-for prediction, test accuracy after every epoch.  The goal on Fashion-MNIST is a test
+for prediction, test accuracy after every epoch.  The training set is doubled by the
+mirror image (left-right) of every image, the one augmentation used: without it the
+same network reached 0.9187 after 15 epochs (train accuracy 0.96: it overfits).  The goal on Fashion-MNIST is a test
 accuracy of at least 0.92, above the 0.916 of the two-convolution TensorFlow network
 published with the data set.  Plots: the learning curves and the 32 kernels of the
 first convolution.  Skipped, with instructions, without the data files.
@@ -25,10 +27,16 @@ from experiments.mnist_like import adam_with_test_curve, load, skipped
 from experiments.runner import Result
 
 SEED = 0
-BATCH, EPOCHS, LEARNING_RATE = 128, 15, 1e-3
+BATCH, EPOCHS, LEARNING_RATE = 128, 8, 1e-3
 EXPECTED = {"fashion": 0.92, "mnist": 0.99}
-EXPECTED_QUICK = 0.5   # --quick: 2000 training images, 2 epochs, 500 test images; chance is 0.1
+EXPECTED_QUICK = 0.5   # --quick: 2000 training images (+ mirrored), 2 epochs, 500 test images; chance is 0.1
 TENSORFLOW_BASELINE = 0.916
+
+
+def with_mirror_images(data: tuple) -> tuple:
+    """``(x, t)`` followed by every image flipped left to right, with the same targets."""
+    x, t = data
+    return np.concatenate([x, x[:, :, ::-1]]), np.concatenate([t, t])
 
 
 def run(out_dir: Path, quick: bool = False) -> Result:
@@ -37,9 +45,10 @@ def run(out_dir: Path, quick: bool = False) -> Result:
         data = load(n_train, n_test, INPUT_SHAPE)
     except FileNotFoundError as err:
         return skipped("cnn", err)
-    train, test, kind = data.train, data.test, data.kind
+    train, test, kind = with_mirror_images(data.train), data.test, data.kind
     n_train, n_test = len(train[0]), len(test[0])
-    print(f"data: {data.source} ({kind}), {n_train} training and {n_test} test images, float32")
+    print(f"data: {data.source} ({kind}), {n_train // 2} training images and their mirror images, "
+          f"{n_test} test images, float32")
     result = adam_with_test_curve(logit_layers(), train, test, epochs=epochs, batch=BATCH,
                                   learning_rate=LEARNING_RATE, key=jax.random.key(SEED))
     fit, curve = result["fit"], result["test_curve"]
@@ -67,7 +76,8 @@ def run(out_dir: Path, quick: bool = False) -> Result:
         expected=f">= {expected}" + (f" (TensorFlow 2-conv baseline {TENSORFLOW_BASELINE})"
                                      if kind == "fashion" and not quick else ""),
         passed=result["test_accuracy"] >= expected,
-        data={"source": data.source, "kind": kind, "train_images": n_train, "test_images": n_test,
+        data={"source": data.source, "kind": kind, "train_images": n_train // 2,
+              "augmentation": "each training image and its mirror image (left-right)", "test_images": n_test,
               "dtype": "float32", "network": cnn().name, "gradients": "backprop", "batch": BATCH,
               "epochs": epochs, "optimizer": f"adam({LEARNING_RATE}, cosine decay to 0)",
               "loss": "softmax_cross_entropy", "test_accuracy": result["test_accuracy"],
