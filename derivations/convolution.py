@@ -10,9 +10,10 @@ Definition, written here as explicit sums (independent of the code): with
 differentiates :math:`E` by every :math:`x`, :math:`w` and :math:`\beta`.  The hand
 forms are ``nnfunc.conv(...).backward`` run on the symbols: its ``dx`` (the full
 convolution of the stride-dilated δ with the flipped kernel), ``dw`` (the
-correlation of :math:`\tilde x` with δ) and ``db`` (Σ δ) are computed by the code's
-own ``lax.conv_general_dilated``/``lax.rev`` calls, executed by
-:mod:`derivations.lax_semantics`.  The code's forward is proved equal to the
+correlation of :math:`\tilde x` with δ, one product per kernel offset) and ``db`` (Σ δ)
+are computed by the code's own ``lax.conv_general_dilated``/``lax.rev``/``lax.slice``
+and ``jnp.tensordot`` calls, executed by :mod:`derivations.lax_semantics` and NumPy on
+SymPy objects.  The code's forward is proved equal to the
 definition too.  Cases: 2-D with one channel (3×3 and 4×4 inputs, 2×2 kernel,
 strides 1 and 2, ``"VALID"`` and ``"SAME"``, one case whose last row and column the
 forward pass never reads), and a 1-D case with a batch of 2, 2 input and 3 output
@@ -65,8 +66,9 @@ CASES = (
 PARTS = (  # the variable, the code's name for its gradient, how the code computes it
     ("x", "dx", "the full convolution of δ (s − 1 zeros between its elements) with the flipped kernel: "
                 "lax.conv_general_dilated(δ, lax.rev(w), lhs_dilation=s), input and output channels swapped."),
-    ("w", "dw", "the correlation of the padded x with δ, its taps s apart: "
-                "lax.conv_general_dilated(x, δ, rhs_dilation=s), the batch axis summed as the feature axis."),
+    ("w", "dw", "the correlation of the padded x with δ, one product per kernel offset j: "
+                "jnp.tensordot of the strided slice x̃[b, s i + j, c] (lax.slice) with δ over the batch and "
+                "spatial axes, stacked over j."),
     ("β", "db", "δ summed over the batch and every position."),
 )
 

@@ -122,6 +122,9 @@ JNP = _StandIn(
     sum=_sum, mean=_reduce(np.mean), finfo=lambda dtype: np.finfo(np.float64),
     inf=sp.oo, result_type=lambda *args: np.dtype(object), array=lambda x, dtype=None: array(x),
     zeros=lambda shape, dtype=None: array(np.full(shape, sp.false if dtype is bool else 0, dtype=object)),
+    stack=lambda arrays, axis=0: array(np.stack([array(a) for a in arrays], axis)),
+    tensordot=lambda a, b, axes=2: array(np.tensordot(array(a), array(b), axes)),
+    swapaxes=lambda x, axis1, axis2: array(np.swapaxes(array(x), axis1, axis2)),
 )
 JAX = _StandIn(prefix="jax", nn=_StandIn(
     prefix="jax.nn", sigmoid=_elementwise(_sigmoid), softplus=_elementwise(lambda z: sp.log(1 + sp.exp(z))),

@@ -15,7 +15,8 @@ EXPERIMENTS = {
     "gates": "experiments.gates",
     "mnist": "experiments.mnist",
     "bench": "experiments.bench",
+    "cnn": "experiments.cnn",
 }
 
-# Run only when named: ``all`` skips these (the benchmarks take minutes, not seconds).
-NOT_IN_ALL = frozenset({"bench"})
+# Run only when named: ``all`` skips these (minutes, not seconds, on a CPU).
+NOT_IN_ALL = frozenset({"bench", "cnn"})

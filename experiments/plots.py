@@ -113,3 +113,26 @@ def confusion_matrix(counts, labels: Sequence[str], path: Path, *, title: str = 
     ax.set_yticks(ticks, labels, fontsize="small")
     ax.set(xlabel="predicted", ylabel="true", title=title)
     return _save(fig, path)
+
+
+def image_grid(images, path: Path, *, columns: int = 8, titles: Sequence[str] | None = None, title: str = "",
+               symmetric: bool = True) -> Path:
+    """Each of ``images`` (shape (n, height, width)) as a small grey picture, in rows of ``columns``.
+
+    With ``symmetric`` (for weights) one colour scale centred on 0 is shared by all
+    images (red positive, blue negative, white 0); otherwise grey from min to max.
+    """
+    images = np.asarray(images)
+    rows = -(-len(images) // columns)
+    fig = Figure(figsize=(1.1 * columns, 1.1 * rows + (0.4 if title else 0)))
+    bound = np.abs(images).max() or 1.0
+    scale = {"cmap": "RdBu_r", "vmin": -bound, "vmax": bound} if symmetric else {"cmap": "gray"}
+    for i, image in enumerate(images):
+        ax = fig.add_subplot(rows, columns, i + 1)
+        ax.imshow(image, interpolation="nearest", **scale)
+        ax.set_axis_off()
+        if titles is not None:
+            ax.set_title(titles[i], fontsize="x-small")
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)

@@ -119,6 +119,7 @@ def test_generic_plots_write_pngs(tmp_path):
         plots.loss_curve([1.0, 0.5, 0.25], tmp_path / "loss.png", logy=True),
         plots.decision_boundary(lambda g: g[:, 0] + g[:, 1] >= 1, [[0, 0], [1, 1]], [0, 1], tmp_path / "line.png"),
         plots.bar_chart({"a": {"x": 1.0, "y": -2.0}}, tmp_path / "bars.png"),
+        plots.image_grid(np.arange(18.0).reshape(2, 3, 3) - 9, tmp_path / "grid.png", columns=1, titles=["a", "b"]),
     ]
     for path in written:
         assert path.read_bytes()[:8] == PNG_MAGIC
@@ -170,11 +171,40 @@ def test_mnist_reduced(record, out_dir):
     assert_outputs(r, out_dir, 3)
 
 
-def test_mnist_without_data_is_skipped_and_says_how_to_get_it(tmp_path, monkeypatch, capsys):
+@pytest.mark.skipif(not mnist_like_present(), reason="no MNIST-format files (apt install dataset-fashion-mnist)")
+def test_cnn_reduced(record, out_dir):
+    r = record("cnn")
+    assert r["passed"] is True and r["skipped"] is False and r["data"]["gradients"] == "backprop"
+    assert r["data"]["train_images"] == 2000 and r["data"]["test_images"] == 500 and r["data"]["epochs"] == 2
+    assert r["data"]["test_accuracy"] >= 0.5                                      # chance: 0.1
+    assert r["data"]["test_accuracy"] == r["data"]["test_accuracy_per_epoch"][-1]
+    assert r["data"]["train_loss"][1] < r["data"]["train_loss"][0]
+    confusion = np.array(r["data"]["confusion"])
+    assert confusion.shape == (10, 10) and confusion.sum() == 500
+    assert np.trace(confusion) / 500 == pytest.approx(r["data"]["test_accuracy"])
+    assert np.array(r["data"]["first_kernels"]).shape == (32, 3, 3)
+    seconds, with_compile = r["data"]["epoch_seconds"], r["data"]["epoch_seconds_with_compile"]
+    assert with_compile[0] == pytest.approx(seconds[0] + r["compile_s"]) and with_compile[1] == seconds[1]
+    assert_outputs(r, out_dir, 3)
+
+
+def test_all_leaves_out_the_slow_experiments(tmp_path, monkeypatch):
+    import experiments.__main__ as cli
+    from experiments import NOT_IN_ALL
+    ran = []
+    monkeypatch.setattr(cli, "run_one", lambda name, out, quick: ran.append(name) or {
+        "experiment": name, "key_result": "", "expected": "", "passed": True, "wall_s": 0.0})
+    assert cli.main(["all", "--out", str(tmp_path)]) == 0
+    assert "cnn" in NOT_IN_ALL and "cnn" in EXPERIMENTS
+    assert ran == [name for name in EXPERIMENTS if name not in NOT_IN_ALL] and "mnist" in ran
+
+
+@pytest.mark.parametrize("name", ["mnist", "cnn"])
+def test_without_data_is_skipped_and_says_how_to_get_it(name, tmp_path, monkeypatch, capsys):
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("NNFUNC_DATA", str(empty))
-    r = run_one("mnist", tmp_path / "out", quick=True)
+    r = run_one(name, tmp_path / "out", quick=True)
     assert r["skipped"] is True and r["passed"] is False and verdict(r) == "skipped"
     assert str(empty) in r["key_result"]
     printed = capsys.readouterr().out
