@@ -188,17 +188,6 @@ def test_cnn_reduced(record, out_dir):
     assert_outputs(r, out_dir, 3)
 
 
-def test_all_leaves_out_the_slow_experiments(tmp_path, monkeypatch):
-    import experiments.__main__ as cli
-    from experiments import NOT_IN_ALL
-    ran = []
-    monkeypatch.setattr(cli, "run_one", lambda name, out, quick: ran.append(name) or {
-        "experiment": name, "key_result": "", "expected": "", "passed": True, "wall_s": 0.0})
-    assert cli.main(["all", "--out", str(tmp_path)]) == 0
-    assert "cnn" in NOT_IN_ALL and "cnn" in EXPERIMENTS
-    assert ran == [name for name in EXPERIMENTS if name not in NOT_IN_ALL] and "mnist" in ran
-
-
 @pytest.mark.parametrize("name", ["mnist", "cnn"])
 def test_without_data_is_skipped_and_says_how_to_get_it(name, tmp_path, monkeypatch, capsys):
     empty = tmp_path / "empty"
