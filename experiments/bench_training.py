@@ -1,6 +1,6 @@
 """Benchmark: one epoch of article C's 784-100-50-10 tanh network over 1000 samples.
 
-``python -m experiments.bench_training [--repeats N] [--samples N] [--dtype float32|float64]``
+``python -m experiments.bench_training [--repeats N] [--samples N] [--dtype float32|float64] [--cores N]``
 
 Compares nnfunc's compiled epoch (what :func:`nnfunc.fit` runs once per epoch:
 per-sample SGD as one ``lax.scan``, then the loss of the whole set) with the NumPy
@@ -10,10 +10,19 @@ random pixels).  After one warm-up epoch each, they are timed in interleaved rou
 (:func:`experiments.timing.measure`) so that all see the same machine load; the
 report gives the medians, the median of the per-pair ratios, the compile time
 apart, and the epoch time at batch 32.
+
+``--cores N`` first restricts the process to N of the CPUs it may use (Linux
+``sched_setaffinity``), before JAX creates its CPU client, which sizes its thread
+pool from them.  One per-sample step is some twenty kernels of a few microseconds;
+with two or more cores XLA's runtime hands them from thread to thread, and the
+hand-offs (and the weights moving between the cores' caches) cost more than the
+kernels: the epoch runs faster on one core.  The NumPy loop is single-threaded
+either way, so ``--cores 1`` compares one core with one core.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -60,12 +69,30 @@ def compiled_epoch(x, t, batch_size: int):
     return run, compile_s
 
 
+def restrict_to_cores(n: int | None) -> int:
+    """Keep this process on the first ``n`` CPUs it may use (all when ``None``); return how many it uses.
+
+    Takes effect for JAX only if called before JAX's first computation, as ``main``
+    does: threads started earlier keep their CPUs.
+    """
+    allowed = sorted(os.sched_getaffinity(0))
+    if n is None:
+        return len(allowed)
+    if not 1 <= n <= len(allowed):
+        raise SystemExit(f"--cores must be between 1 and {len(allowed)} (the CPUs this process may use), got {n}")
+    os.sched_setaffinity(0, allowed[:n])
+    return n
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m experiments.bench_training", description=__doc__)
     parser.add_argument("--repeats", type=int, default=7, help="timed epochs after one warm-up (default 7)")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument("--cores", type=int, default=None,
+                        help="run on only the first N CPUs this process may use (default: all of them)")
     args = parser.parse_args(argv)
+    cores = restrict_to_cores(args.cores)
     if args.dtype == "float64":
         jax.config.update("jax_enable_x64", True)
     x, t, source = data(args.samples, np.dtype(args.dtype))
@@ -81,7 +108,7 @@ def main(argv=None) -> dict:
     speedup = ratio(timings["numpy"], timings["per_sample"]).median_s
     device = jax.devices()[0]
     print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
-          f"{args.dtype}; {device.platform} ({device.device_kind}); medians of {args.repeats} epochs after 1 warm-up, "
+          f"{args.dtype}; {device.platform} ({device.device_kind}), {cores} of {os.cpu_count()} cores; medians of {args.repeats} epochs after 1 warm-up, "
           "timed alternately")
     print(f"  {'':34s} {'wall ms':>9s} {'CPU ms':>9s}   (per epoch, medians)")
     for name, label in (("numpy", "NumPy per-sample loop (article C)"), ("per_sample", "nnfunc epoch, batch_size=1"),
@@ -92,7 +119,7 @@ def main(argv=None) -> dict:
           f"x{med_cpu['numpy'] / med_cpu['per_sample']:.1f} CPU time (ratio of medians)")
     return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": speedup,
             "compile_s": {"batch1": compile_1, "batch32": compile_32}, "times_s": times, "cpu_s": cpu,
-            "source": source, "dtype": args.dtype}
+            "source": source, "dtype": args.dtype, "cores": cores}
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import pytest
 
 import nnfunc as nf
 from nnfunc.layer import Layer
+from nnfunc.train import make_epoch
 
 KEY = jax.random.key(0)
 
@@ -83,6 +84,18 @@ def test_same_key_gives_bit_identical_params_and_another_key_does_not():
     assert_trees_equal(run(KEY), run(KEY))
     w_a, w_b = (np.asarray(run(k)[0]["w"]) for k in (KEY, jax.random.key(1)))
     assert not np.array_equal(w_a, w_b), "shuffling ignores the key"
+
+
+@pytest.mark.parametrize("unroll", [2, 3])
+def test_unrolling_the_scan_changes_no_bit(unroll):
+    net, params, x, t = people_setup()
+    sgd = optax.sgd(0.1)
+    def run(unroll):
+        epoch = make_epoch(net, nf.mse, sgd, 1, unroll=unroll)   # 4 samples: unroll 3 leaves a remainder step
+        return epoch(params, sgd.init(params), KEY, x, t)
+    once, unrolled = run(1), run(unroll)
+    assert_trees_equal(once.params, unrolled.params)
+    assert float(once.loss) == float(unrolled.loss) and np.isnan(float(once.accuracy))
 
 
 def test_continuing_from_a_result_equals_one_longer_run():
