@@ -18,20 +18,46 @@ Too slow for ``python -m experiments all`` on a CPU: run it as ``python -m exper
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import jax
 import numpy as np
 
+import nnfunc as nf
 from experiments import plots
 from experiments.cnn_model import INPUT_SHAPE, cnn, logit_layers
 from experiments.mnist_like import adam_with_test_curve, load, skipped
 from experiments.runner import Result
 
 SEED = 0
-BATCH, EPOCHS, LEARNING_RATE = 128, 8, 1e-3
+BATCH, LEARNING_RATE = 128, 1e-3
 EXPECTED = {"fashion": 0.92, "mnist": 0.99}
-EXPECTED_QUICK = 0.5   # --quick: 2000 training images (+ mirrored), 2 epochs, 500 test images; chance is 0.1
+EXPECTED_QUICK = 0.5   # --quick: 2000 training images, QUICK_EPOCHS epochs, 500 test images; chance is 0.1
 TENSORFLOW_BASELINE = 0.916
+
+
+class Recipe(NamedTuple):
+    """How the CNN is trained (besides the fixed batch, step size and loss), one candidate of the selection."""
+
+    epochs: int
+    mirror_copies: bool = False  # train on every image and on its mirror image (the training set doubled)
+    max_shift: int = 0           # > 0: each step mirrors half its images at random and shifts each by up to this
+    weight_decay: float = 0.0    # > 0: AdamW with this weight decay instead of Adam
+
+    def describe(self) -> str:
+        """The recipe in words, e.g. ``15 epochs, random mirror + shift <= 2 px``."""
+        parts = [f"{self.epochs} epochs"]
+        if self.mirror_copies:
+            parts.append("every image + its mirror image")
+        if self.max_shift:
+            parts.append(f"random mirror + shift <= {self.max_shift} px")
+        if self.weight_decay:
+            parts.append(f"AdamW weight decay {self.weight_decay:g}")
+        return ", ".join(parts)
+
+
+CHOSEN = Recipe(epochs=25, max_shift=2)   # the best on validation in experiments/cnn_selection.py
+QUICK_EPOCHS = 2
 
 
 def with_mirror_images(data: tuple) -> tuple:
@@ -40,23 +66,36 @@ def with_mirror_images(data: tuple) -> tuple:
     return np.concatenate([x, x[:, :, ::-1]]), np.concatenate([t, t])
 
 
+def train(recipe: Recipe, train_set: tuple, eval_set: tuple, key) -> dict:
+    """Train the CNN's logit layers on ``train_set`` by ``recipe``; accuracy on ``eval_set`` after every epoch.
+
+    Returns what :func:`experiments.mnist_like.adam_with_test_curve` returns.
+    """
+    if recipe.mirror_copies:
+        train_set = with_mirror_images(train_set)
+    augment = (nf.augment.compose(nf.augment.random_mirror(), nf.augment.random_shift(recipe.max_shift))
+               if recipe.max_shift else None)
+    return adam_with_test_curve(logit_layers(), train_set, eval_set, epochs=recipe.epochs, batch=BATCH,
+                                learning_rate=LEARNING_RATE, key=key, augment=augment,
+                                weight_decay=recipe.weight_decay)
+
+
 def run(out_dir: Path, quick: bool = False) -> Result:
-    n_train, n_test, epochs = (2000, 500, 2) if quick else (None, None, EPOCHS)
+    recipe = CHOSEN._replace(epochs=QUICK_EPOCHS) if quick else CHOSEN
     try:
-        data = load(n_train, n_test, INPUT_SHAPE)
+        data = load(*((2000, 500) if quick else (None, None)), INPUT_SHAPE)
     except FileNotFoundError as err:
         return skipped("cnn", err)
-    train, test, kind = with_mirror_images(data.train), data.test, data.kind
-    n_train, n_test = len(train[0]), len(test[0])
-    print(f"data: {data.source} ({kind}), {n_train // 2} training images and their mirror images, "
-          f"{n_test} test images, float32")
-    result = adam_with_test_curve(logit_layers(), train, test, epochs=epochs, batch=BATCH,
-                                  learning_rate=LEARNING_RATE, key=jax.random.key(SEED))
+    test, kind, n_train = data.test, data.kind, len(data.train[0])
+    print(f"data: {data.source} ({kind}), {n_train} training images, {len(test[0])} test images, float32; "
+          f"recipe: {recipe.describe()}")
+    result = train(recipe, data.train, test, jax.random.key(SEED))
+    epochs = recipe.epochs
     fit, curve = result["fit"], result["test_curve"]
     seconds = fit.history.seconds
     with_compile = seconds + np.eye(len(seconds))[0] * fit.compile_s   # the first epoch pays for compiling
-    print(f"cnn: {n_train} images, batches of {BATCH}, Adam({LEARNING_RATE}, cosine decay), softmax cross-entropy, "
-          f"hand backprop, {epochs} epochs; compile {fit.compile_s:.1f} s")
+    print(f"cnn: batches of {BATCH}, {'AdamW' if recipe.weight_decay else 'Adam'}({LEARNING_RATE}, cosine decay), "
+          f"softmax cross-entropy, hand backprop, {recipe.describe()}; compile {fit.compile_s:.1f} s")
     print(f"{'epoch':>5} {'seconds':>8} {'with compile':>12} {'train loss':>10} {'train acc':>9} {'test acc':>8}")
     for i in range(len(seconds)):
         print(f"{i + 1:5d} {seconds[i]:8.1f} {with_compile[i]:12.1f} {fit.history.loss[i]:10.4f} "
@@ -77,10 +116,11 @@ def run(out_dir: Path, quick: bool = False) -> Result:
         expected=f">= {expected}" + (f" (TensorFlow 2-conv baseline {TENSORFLOW_BASELINE})"
                                      if kind == "fashion" and not quick else ""),
         passed=result["test_accuracy"] >= expected,
-        data={"source": data.source, "kind": kind, "train_images": n_train // 2,
-              "augmentation": "each training image and its mirror image (left-right)", "test_images": n_test,
+        data={"source": data.source, "kind": kind, "train_images": n_train, "recipe": recipe._asdict(),
+              "recipe_description": recipe.describe(), "test_images": len(test[0]),
               "dtype": "float32", "network": cnn().name, "gradients": "backprop", "batch": BATCH,
-              "epochs": epochs, "optimizer": f"adam({LEARNING_RATE}, cosine decay to 0)",
+              "epochs": epochs, "optimizer": f"{'adamw' if recipe.weight_decay else 'adam'}({LEARNING_RATE}, "
+                                             f"cosine decay to 0)",
               "loss": "softmax_cross_entropy", "test_accuracy": result["test_accuracy"],
               "test_accuracy_per_epoch": curve, "train_loss": fit.history.loss.tolist(),
               "train_accuracy": fit.history.accuracy.tolist(), "epoch_seconds": seconds.tolist(),

@@ -84,9 +84,12 @@ def predicted_classes(layers: tuple) -> Callable:
                                              for i in range(0, len(x), PREDICT_CHUNK)])
 
 
-def adam_with_test_curve(layers: tuple, train, test, *, epochs: int, batch: int, learning_rate: float, key) -> dict:
+def adam_with_test_curve(layers: tuple, train, test, *, epochs: int, batch: int, learning_rate: float, key,
+                         augment=None, weight_decay: float = 0.0) -> dict:
     """Train ``serial(*layers)`` (logits out) by the recipe above; test accuracy after every epoch.
 
+    ``augment`` is passed to :func:`nnfunc.fit`; a ``weight_decay`` above 0 makes the
+    optimizer AdamW (``optax.adamw``: each step also subtracts step size × weight_decay × θ).
     Returns ``fit`` (:class:`nnfunc.FitResult`), ``test_curve`` (accuracy per epoch),
     ``test_accuracy`` (after the last epoch) and ``confusion[true, predicted]``.
     """
@@ -98,7 +101,8 @@ def adam_with_test_curve(layers: tuple, train, test, *, epochs: int, batch: int,
     curve = []
     schedule = optax.cosine_decay_schedule(learning_rate, epochs * (len(train[0]) // batch))
     fit = nf.fit(net, params, train, nf.softmax_cross_entropy, key=shuffle_key, epochs=epochs, batch_size=batch,
-                 optimizer=optax.adam(schedule),
+                 optimizer=optax.adamw(schedule, weight_decay=weight_decay) if weight_decay else optax.adam(schedule),
+                 augment=augment,
                  callback=lambda epoch, p, history: curve.append(float(np.mean(classes(p, test[0]) == labels))))
     confusion = np.zeros((10, 10), int)
     np.add.at(confusion, (labels, classes(fit.params, test[0])), 1)

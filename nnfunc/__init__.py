@@ -6,7 +6,7 @@
 >>> loss, grads = nf.backprop(net, nf.mse)(params, [[-2.0, -1.0]], [[1.0]])
 """
 
-from nnfunc import classic
+from nnfunc import augment, classic
 from nnfunc.activations import (
     Activation, activation, ACTIVATIONS, elementwise, elu, identity, leaky_relu, relu, sigmoid,
     sign, sine, softmax, softplus, step, tanh,
@@ -30,7 +30,7 @@ from nnfunc.pool import avg_pool, max_pool
 from nnfunc.train import evaluate, Evaluation, fit, FitResult, History, predict, TrainingDiverged
 
 __all__ = [
-    "accuracy", "Activation", "activation", "ACTIVATIONS", "avg_pool", "backprop",
+    "accuracy", "Activation", "activation", "ACTIVATIONS", "augment", "avg_pool", "backprop",
     "binary_cross_entropy", "categorical_cross_entropy", "CheckpointError", "classic", "conv",
     "dense", "elementwise", "elu", "evaluate", "Evaluation", "fit", "FitResult", "flatten", "GATES",
     "half_sse", "hand_vjp", "History", "identity", "IdxError", "Layer", "leaky_relu",

@@ -148,7 +148,8 @@ def value_and_grad(net: Layer, loss: Loss, gradients: str) -> Callable:
 
 
 def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients: str = "backprop",
-               shuffle: bool = True, accuracy: bool = False, unroll: int | None = None) -> Callable:
+               shuffle: bool = True, accuracy: bool = False, unroll: int | None = None,
+               augment: Callable | None = None) -> Callable:
     """The jit-compiled epoch ``(params, opt_state, key, x, t) -> EpochOutput``.
 
     Splits ``key`` into the next epoch's key and this epoch's shuffle key and runs
@@ -156,6 +157,10 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
     is dropped, see the module docstring).  ``loss`` and ``accuracy`` are means over
     the batches, each taken before its update (``accuracy`` is NaN when not asked
     for); ``finite`` is false if any batch loss or any param at the end is not finite.
+
+    ``augment(key, x_batch) -> x_batch`` (e.g. from :mod:`nnfunc.augment`), if given,
+    transforms each batch's inputs before its step, with a key per step split from
+    the epoch's key; the loss and accuracy are then those of the transformed batches.
 
     ``unroll`` steps are compiled into each iteration of the scan's loop (same
     arithmetic, fewer loop iterations); the default is ``PER_SAMPLE_UNROLL`` for
@@ -176,19 +181,26 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
     def epoch(params, opt_state, key, x, t):
         n_batches = x.shape[0] // batch_size
         key, shuffle_key = jax.random.split(key)
+        if augment is not None:
+            shuffle_key, augment_key = jax.random.split(shuffle_key)
         order = jax.random.permutation(shuffle_key, x.shape[0]) if shuffle else jnp.arange(x.shape[0])
         batches = order[: n_batches * batch_size].reshape(n_batches, batch_size)
+        step_keys = None if augment is None else jax.random.split(augment_key, n_batches)
 
-        def step(state, idx):
+        def step(state, batch):
             params, opt_state = state
+            idx, step_key = batch
             xb, tb = x[idx], t[idx]
+            if augment is not None:
+                xb = augmented(augment, step_key, xb)
             value, grads = grad_fn(params, xb, tb)
             # the same forward pass as inside grad_fn: XLA computes it once
             hits = accuracy_of(net.forward(params, xb)[0], tb) if accuracy else None
             updates, opt_state = optimizer.update(grads, opt_state, params)
             return (optax.apply_updates(params, updates), opt_state), (value, hits)
 
-        (params, opt_state), (losses, hits) = jax.lax.scan(step, (params, opt_state), batches, unroll=unroll)
+        (params, opt_state), (losses, hits) = jax.lax.scan(step, (params, opt_state), (batches, step_keys),
+                                                           unroll=unroll)
         finite = jnp.all(jnp.isfinite(losses))
         for leaf in jax.tree.leaves(params):
             finite &= jnp.all(jnp.isfinite(leaf))
@@ -196,6 +208,16 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
                            jnp.mean(hits) if accuracy else jnp.nan, finite)
 
     return jax.jit(epoch)
+
+
+def augmented(augment: Callable, key, xb):
+    """``augment(key, xb)``, checked to keep the batch's shape and dtype (at trace time)."""
+    out = augment(key, xb)
+    if getattr(out, "shape", None) != xb.shape or getattr(out, "dtype", None) != xb.dtype:
+        raise ValueError(f"fit: augment must return a batch of the shape and dtype it was given, "
+                         f"{tuple(xb.shape)} {xb.dtype}; it returned {tuple(getattr(out, 'shape', ()))} "
+                         f"{getattr(out, 'dtype', type(out).__name__)}")
+    return out
 
 
 _epochs: OrderedDict = OrderedDict()  # (ids and options) -> (net, loss, optimizer, epoch function)
@@ -288,7 +310,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         optimizer=None, gradients: str = "backprop", shuffle: bool = True, stop_below: float | None = None,
         accuracy: bool | None = None, opt_state=None, progress: bool | None = None,
         callback: Callable | None = None, checkpoint_dir=None, checkpoint_every: int = 1,
-        resume: bool = True) -> FitResult:
+        resume: bool = True, augment: Callable | None = None) -> FitResult:
     r"""Train ``net`` from ``params`` on ``data = (x, t)``; return a :class:`FitResult`.
 
     - ``optimizer``: any optax ``GradientTransformation``; default ``optax.sgd(0.1)``
@@ -299,6 +321,9 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     - ``stop_below``: stop after the first epoch whose loss (``history.loss``) is below it (article B).
     - ``accuracy``: record accuracy per epoch; default on for cross-entropy losses.
     - ``progress``: a progress bar on stderr; default only at a terminal outside CI.
+    - ``augment``: ``augment(key, x_batch) -> x_batch`` applied to each batch before its
+      step, e.g. ``nf.augment.compose(nf.augment.random_mirror(), nf.augment.random_shift(2))``;
+      its keys come from ``key``, so runs stay reproducible.
     - ``callback(epoch, params, history)``: called after every epoch (e.g. to print).
     - ``checkpoint_dir``: save params, optimizer state, key, epoch and history there
       every ``checkpoint_every`` epochs and at the end; with ``resume=True`` an
@@ -327,9 +352,9 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         raise ValueError(f"{where}: epochs must be a positive int, got {epochs!r}")
     if not isinstance(checkpoint_every, int) or checkpoint_every < 1:
         raise ValueError(f"{where}: checkpoint_every must be a positive int, got {checkpoint_every!r}")
-    if shuffle and key is None:
-        raise ValueError(f"{where}: shuffling needs an explicit PRNG key, e.g. key=jax.random.key(0) "
-                         "(or pass shuffle=False)")
+    if (shuffle or augment is not None) and key is None:
+        raise ValueError(f"{where}: shuffling (and augmenting) needs an explicit PRNG key, e.g. "
+                         "key=jax.random.key(0) (or pass shuffle=False)")
     params = _strong(params)
     x, t = checked_data(net, params, data, where)
     n = len(x)
@@ -348,7 +373,10 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         params, opt_state, key, start = saved.params, saved.opt_state, saved.key, saved.epoch
         records = {name: list(saved.history.get(name, [])) for name in records}
 
-    epoch_fn = reused_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify)
+    if augment is not None and not callable(augment):
+        raise TypeError(f"{where}: augment must be a function (key, x_batch) -> x_batch, got {type(augment).__name__}")
+    epoch_fn = reused_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify,
+                            augment=augment)
     tic = time.perf_counter()
     compiled = epoch_fn.lower(params, opt_state, key, x, t).compile()
     compile_s = time.perf_counter() - tic
