@@ -43,7 +43,7 @@ from nnfunc.validate import as_array, default_float
 
 LEARNING_RATE = 0.1
 DEFAULT_OPTIMIZER = optax.sgd(LEARNING_RATE)
-EPOCH_CACHE_SIZE = 16
+COMPILED_CACHE_SIZE = 16  # compiled epoch and forward functions kept for reuse
 PER_SAMPLE_UNROLL = 2  # per-sample SGD epoch ~10% faster on a 2-core CPU (experiments/bench_training.py)
 CLASSIFICATION_LOSSES = ("binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy")
 
@@ -220,16 +220,31 @@ def augmented(augment: Callable, key, xb):
     return out
 
 
-_epochs: OrderedDict = OrderedDict()  # (ids and options) -> (net, loss, optimizer, epoch function)
+_compiled: OrderedDict = OrderedDict()  # (kind, ids, options) -> (objects keyed by id, compiled function)
+
+
+def _reused(kind: str, objects: tuple, options: tuple, make: Callable) -> Callable:
+    """``make()``, or the function an earlier call made for the same ``objects`` (by identity) and ``options``.
+
+    The objects are held beside the function, so their ids stay unique while it is
+    cached; the last ``COMPILED_CACHE_SIZE`` functions are kept.
+    """
+    key = (kind, tuple(id(o) for o in objects), options)
+    if key in _compiled:
+        _compiled.move_to_end(key)
+    else:
+        _compiled[key] = (objects, make())
+        if len(_compiled) > COMPILED_CACHE_SIZE:
+            _compiled.popitem(last=False)
+    return _compiled[key][-1]
 
 
 def reused_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, **options) -> Callable:
     """:func:`make_epoch`'s function, the same object again for the same net, loss and optimizer.
 
-    Keyed on the identity of ``net``, ``loss`` and ``optimizer`` (held in the cache, so
-    their ids stay unique) and on the other arguments.  ``jax.jit`` then reuses its
-    compilation for inputs of the same shapes and dtypes, so a loop of :func:`fit`
-    calls (over seeds, say) compiles once.  The last ``EPOCH_CACHE_SIZE`` are kept.
+    Keyed on the identity of ``net``, ``loss`` and ``optimizer`` and on the other
+    arguments.  ``jax.jit`` then reuses its compilation for inputs of the same shapes
+    and dtypes, so a loop of :func:`fit` calls (over seeds, say) compiles once.
 
     >>> import optax, nnfunc as nf
     >>> net, sgd = nf.serial(nf.dense(1)), optax.sgd(0.1)
@@ -238,14 +253,13 @@ def reused_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, **options) 
     >>> reused_epoch(net, nf.mse, sgd, 1) is reused_epoch(net, nf.mse, optax.sgd(0.1), 1)
     False
     """
-    key = (id(net), id(loss), id(optimizer), batch_size, tuple(sorted(options.items())))
-    if key in _epochs:
-        _epochs.move_to_end(key)
-    else:
-        _epochs[key] = (net, loss, optimizer, make_epoch(net, loss, optimizer, batch_size, **options))
-        if len(_epochs) > EPOCH_CACHE_SIZE:
-            _epochs.popitem(last=False)
-    return _epochs[key][-1]
+    return _reused("epoch", (net, loss, optimizer), (batch_size, tuple(sorted(options.items()))),
+                   lambda: make_epoch(net, loss, optimizer, batch_size, **options))
+
+
+def _forward(net: Layer) -> Callable:
+    """``jax.jit`` of ``(params, x) -> net.forward(params, x)[0]``, one per ``net`` (see :func:`_reused`)."""
+    return _reused("forward", (net,), (), lambda: jax.jit(lambda p, x: net.forward(p, x)[0]))
 
 
 def _first_bad_row(a) -> int | None:
@@ -416,8 +430,8 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
 def predict(net: Layer, params, x):
     """The network's output ``net.forward(params, x)[0]``, jit-compiled.
 
-    Compiled afresh on each call; to predict many times, keep your own
-    ``jax.jit(lambda p, x: net.forward(p, x)[0])``.
+    Compiled once per ``net`` object and input shape: later calls with the same
+    ``net`` (and :func:`evaluate`'s) reuse the compilation.
 
     >>> import nnfunc as nf
     >>> net = nf.serial(nf.dense(1))
@@ -425,7 +439,7 @@ def predict(net: Layer, params, x):
     [[7.0]]
     """
     x = as_array(x, f"predict({net.name})", "x")
-    return jax.jit(lambda p, x: net.forward(p, x)[0])(params, x)
+    return _forward(net)(params, x)
 
 
 def evaluate(net: Layer, params, data, loss=None, accuracy: bool | None = None) -> Evaluation:

@@ -150,6 +150,20 @@ def test_a_later_fit_with_the_same_objects_reuses_the_compiled_epoch():
     np.testing.assert_array_equal(again.history.loss, results[1].history.loss)
 
 
+def test_predict_and_evaluate_compile_once_per_network():
+    x, t = nf.logic_gate("XOR")
+    counter = []
+    net = nf.serial(counting(nf.dense(2), counter), nf.sigmoid(), nf.dense(1), nf.sigmoid())
+    params, _ = net.init(KEY, (2,))
+    first = nf.predict(net, params, x)
+    traced = len(counter)
+    again = nf.predict(net, jax.tree.map(lambda a: a + 1.0, params), x)
+    assert len(counter) == traced == 1, f"predict traced the network {len(counter)} times"
+    assert not np.array_equal(first, again), "the second call ignored its params"
+    nf.evaluate(net, params, (x, t), nf.mse)   # one more trace for its data check (eval_shape), none to predict
+    assert len(counter) == traced + 1
+
+
 def test_callback_sees_every_epoch_with_its_params_and_history():
     net, params, x, t = people_setup()
     seen = []
