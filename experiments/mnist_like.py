@@ -13,6 +13,7 @@ after every epoch.
 """
 from __future__ import annotations
 
+import sys
 from typing import Callable, NamedTuple
 
 import jax
@@ -100,10 +101,16 @@ def adam_with_test_curve(layers: tuple, train, test, *, epochs: int, batch: int,
     labels = test[1].argmax(axis=1)
     curve = []
     schedule = optax.cosine_decay_schedule(learning_rate, epochs * (len(train[0]) // batch))
+    optimizer = optax.adamw(schedule, weight_decay=weight_decay) if weight_decay else optax.adam(schedule)
+
+    def after_epoch(epoch, p, history):
+        curve.append(float(np.mean(classes(p, test[0]) == labels)))
+        if not sys.stderr.isatty():   # no progress bar: say how far training is, for logs of long runs
+            print(f"  epoch {epoch}/{epochs}: {history.seconds[-1]:.0f} s, train loss {history.loss[-1]:.4f}, "
+                  f"held-out accuracy {curve[-1]:.4f}", flush=True)
+
     fit = nf.fit(net, params, train, nf.softmax_cross_entropy, key=shuffle_key, epochs=epochs, batch_size=batch,
-                 optimizer=optax.adamw(schedule, weight_decay=weight_decay) if weight_decay else optax.adam(schedule),
-                 augment=augment,
-                 callback=lambda epoch, p, history: curve.append(float(np.mean(classes(p, test[0]) == labels))))
+                 optimizer=optimizer, augment=augment, callback=after_epoch)
     confusion = np.zeros((10, 10), int)
     np.add.at(confusion, (labels, classes(fit.params, test[0])), 1)
     return {"fit": fit, "test_accuracy": float(np.trace(confusion) / len(labels)), "test_curve": curve,
