@@ -108,8 +108,8 @@ def main(argv=None) -> dict:
     speedup = ratio(timings["numpy"], timings["per_sample"]).median_s
     device = jax.devices()[0]
     print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
-          f"{args.dtype}; {device.platform} ({device.device_kind}), {cores} of {os.cpu_count()} cores; medians of {args.repeats} epochs after 1 warm-up, "
-          "timed alternately")
+          f"{args.dtype}; {device.platform} ({device.device_kind}), {cores} of {os.cpu_count()} cores; "
+          f"medians of {args.repeats} epochs after 1 warm-up, timed alternately")
     print(f"  {'':34s} {'wall ms':>9s} {'CPU ms':>9s}   (per epoch, medians)")
     for name, label in (("numpy", "NumPy per-sample loop (article C)"), ("per_sample", "nnfunc epoch, batch_size=1"),
                         ("batch32", "nnfunc epoch, batch_size=32")):

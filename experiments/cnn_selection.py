@@ -10,11 +10,12 @@ validation accuracy is taken after every epoch.  The recipe with the best final
 validation accuracy is the one :mod:`experiments.cnn` trains on all 60 000 images
 before measuring the test accuracy once.
 
-Writes ``cnn_selection.json`` (after each candidate, so an interrupted run keeps
-what it finished; records there of candidates not run again, and still in
-``CANDIDATES`` unchanged, are kept, so ``--only`` adds to an earlier run) and ``cnn_selection.png`` (validation accuracy per epoch).  A full
-run takes about half an hour on a 2-core CPU; ``--quick`` runs every candidate on
-2 000 images for 1 epoch to check the script.
+Writes ``cnn_selection.json`` after each candidate, so an interrupted run keeps
+what it finished; records there of candidates not run again (and still in
+``CANDIDATES`` unchanged) are kept, so ``--only`` adds to an earlier run.  Also
+``cnn_selection.png``: validation accuracy per epoch.  A full run of the five
+candidates took 45 minutes on an idle 2-core CPU; ``--quick`` runs every candidate
+on 2 000 images for 1 epoch to check the script.
 """
 from __future__ import annotations
 

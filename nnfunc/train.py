@@ -369,6 +369,9 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     if (shuffle or augment is not None) and key is None:
         raise ValueError(f"{where}: shuffling (and augmenting) needs an explicit PRNG key, e.g. "
                          "key=jax.random.key(0) (or pass shuffle=False)")
+    if augment is not None and not callable(augment):
+        raise TypeError(f"{where}: augment must be a function (key, x_batch) -> x_batch, "
+                        f"got {type(augment).__name__}")
     params = _strong(params)
     x, t = checked_data(net, params, data, where)
     n = len(x)
@@ -387,8 +390,6 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         params, opt_state, key, start = saved.params, saved.opt_state, saved.key, saved.epoch
         records = {name: list(saved.history.get(name, [])) for name in records}
 
-    if augment is not None and not callable(augment):
-        raise TypeError(f"{where}: augment must be a function (key, x_batch) -> x_batch, got {type(augment).__name__}")
     epoch_fn = reused_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify,
                             augment=augment)
     tic = time.perf_counter()

@@ -6,6 +6,7 @@ positive, and consistent with the others (median within min–max, ratios from t
 import doctest
 import json
 import math
+import os
 
 import pytest
 
@@ -156,3 +157,20 @@ def test_all_skips_the_benchmark_and_the_cnn(monkeypatch, tmp_path):
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_bench_training_reports_both_epochs_and_the_ratio_on_a_tiny_run(capsys):
+    from experiments import bench_training
+    result = bench_training.main(["--repeats", "2", "--samples", "40"])
+    assert set(result["median_s"]) == {"numpy", "per_sample", "batch32"}
+    assert all(len(result["times_s"][name]) == 2 for name in result["median_s"])
+    assert result["speedup_per_sample"] > 0 and result["compile_s"]["batch1"] > 0
+    assert result["cores"] == len(os.sched_getaffinity(0))
+    assert "speed-up per-sample SGD" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("cores", [0, 10_000])
+def test_bench_training_refuses_an_impossible_core_count(cores):
+    from experiments import bench_training
+    with pytest.raises(SystemExit, match="--cores must be between 1 and"):
+        bench_training.restrict_to_cores(cores)
