@@ -1,6 +1,6 @@
 """Benchmark: one epoch of article C's 784-100-50-10 tanh network over 1000 samples.
 
-``python -m experiments.bench_training [--repeats N] [--samples N] [--dtype float32|float64] [--cores N]``
+``python -m experiments.bench_training [--repeats N] [--samples N] [--dtype float32|float64] [--xla-threads N]``
 
 Compares nnfunc's compiled epoch (what :func:`nnfunc.fit` runs once per epoch:
 per-sample SGD as one ``lax.scan``, then the loss of the whole set) with the NumPy
@@ -11,13 +11,17 @@ random pixels).  After one warm-up epoch each, they are timed in interleaved rou
 report gives the medians, the median of the per-pair ratios, the compile time
 apart, and the epoch time at batch 32.
 
-``--cores N`` first restricts the process to N of the CPUs it may use (Linux
-``sched_setaffinity``), before JAX creates its CPU client, which sizes its thread
-pool from them.  One per-sample step is some twenty kernels of a few microseconds;
-with two or more cores XLA's runtime hands them from thread to thread, and the
-hand-offs (and the weights moving between the cores' caches) cost more than the
-kernels: the epoch runs faster on one core.  The NumPy loop is single-threaded
-either way, so ``--cores 1`` compares one core with one core.
+``--xla-threads N`` gives XLA's CPU runtime an intra-op thread pool of N threads
+(Linux).  JAX's CPU client has no option for it: XLA sizes that pool from the CPUs
+the process may use when the client is created.  So the script narrows itself to N
+CPUs, creates the client, and gives every thread of the process (the pool's
+included) all its CPUs back: both contenders may then run on every core, and only
+the size of XLA's pool changes, as ``torch.set_num_threads`` does for PyTorch.  One
+per-sample step is some twenty kernels of a few microseconds; with a pool of two or
+more threads XLA's runtime hands them from thread to thread, and the hand-offs (and
+the weights moving between the cores' caches) cost more than the kernels, so the
+epoch runs faster with one thread.  The NumPy loop is single-threaded either way,
+so ``--xla-threads 1`` compares one thread with one thread.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 import jax
 import numpy as np
@@ -69,19 +74,53 @@ def compiled_epoch(x, t, batch_size: int):
     return run, compile_s
 
 
-def restrict_to_cores(n: int | None) -> int:
-    """Keep this process on the first ``n`` CPUs it may use (all when ``None``); return how many it uses.
+XLA_POOL_THREAD = "XLAEigen"  # XLA's intra-op pool threads are named ...XLAEigen (tf_XLAEigen in jax 0.10)
 
-    Takes effect for JAX only if called before JAX's first computation, as ``main``
-    does: threads started earlier keep their CPUs.
+
+def thread_names() -> dict[int, str]:
+    """{thread id: name} for the threads of this process (Linux ``/proc``); a thread that ends meanwhile is left out."""
+    names = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            names[int(tid)] = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+        except FileNotFoundError:
+            continue
+    return names
+
+
+def xla_pool_threads() -> int:
+    """How many threads of XLA's intra-op pool this process has (0 before JAX's CPU client exists)."""
+    return sum(XLA_POOL_THREAD in name for name in thread_names().values())
+
+
+def size_xla_pool(n: int | None) -> int:
+    """Create JAX's CPU client with an intra-op pool of ``n`` threads (its default when ``None``); return the pool size.
+
+    XLA sizes the pool from ``sched_getaffinity`` when the client is created, and
+    threads inherit the CPUs of the thread that starts them.  So: narrow this thread
+    to ``n`` CPUs, create the client, then give every thread of the process all the
+    CPUs it had.  Must run before JAX's first computation; refuses if the client
+    already exists, since its pool can no longer change.
     """
-    allowed = sorted(os.sched_getaffinity(0))
     if n is None:
-        return len(allowed)
+        jax.devices()
+        return xla_pool_threads()
+    allowed = sorted(os.sched_getaffinity(0))
     if not 1 <= n <= len(allowed):
-        raise SystemExit(f"--cores must be between 1 and {len(allowed)} (the CPUs this process may use), got {n}")
+        raise SystemExit(f"--xla-threads must be between 1 and {len(allowed)} "
+                         f"(the CPUs this process may use), got {n}")
+    if xla_pool_threads():
+        raise SystemExit("--xla-threads: JAX's CPU client already exists; its thread pool can no longer change")
     os.sched_setaffinity(0, allowed[:n])
-    return n
+    try:
+        jax.devices()
+    finally:
+        for tid in thread_names():
+            try:
+                os.sched_setaffinity(tid, allowed)
+            except ProcessLookupError:  # the thread ended meanwhile
+                continue
+    return xla_pool_threads()
 
 
 def main(argv=None) -> dict:
@@ -89,10 +128,10 @@ def main(argv=None) -> dict:
     parser.add_argument("--repeats", type=int, default=7, help="timed epochs after one warm-up (default 7)")
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
-    parser.add_argument("--cores", type=int, default=None,
-                        help="run on only the first N CPUs this process may use (default: all of them)")
+    parser.add_argument("--xla-threads", type=int, default=None,
+                        help="threads in XLA's CPU thread pool (default: XLA's choice, one per CPU)")
     args = parser.parse_args(argv)
-    cores = restrict_to_cores(args.cores)
+    xla_threads = size_xla_pool(args.xla_threads)
     if args.dtype == "float64":
         jax.config.update("jax_enable_x64", True)
     x, t, source = data(args.samples, np.dtype(args.dtype))
@@ -108,7 +147,8 @@ def main(argv=None) -> dict:
     speedup = ratio(timings["numpy"], timings["per_sample"]).median_s
     device = jax.devices()[0]
     print(f"article C network 784-100 tanh-50 tanh-10 tanh, MSE, SGD lr 0.1; {args.samples} samples of {source}; "
-          f"{args.dtype}; {device.platform} ({device.device_kind}), {cores} of {os.cpu_count()} cores; "
+          f"{args.dtype}; {device.platform} ({device.device_kind}), {len(os.sched_getaffinity(0))} cores, "
+          f"XLA thread pool of {xla_threads}; "
           f"medians of {args.repeats} epochs after 1 warm-up, timed alternately")
     print(f"  {'':34s} {'wall ms':>9s} {'CPU ms':>9s}   (per epoch, medians)")
     for name, label in (("numpy", "NumPy per-sample loop (article C)"), ("per_sample", "nnfunc epoch, batch_size=1"),
@@ -119,7 +159,7 @@ def main(argv=None) -> dict:
           f"x{med_cpu['numpy'] / med_cpu['per_sample']:.1f} CPU time (ratio of medians)")
     return {"median_s": med, "median_cpu_s": med_cpu, "speedup_per_sample": speedup,
             "compile_s": {"batch1": compile_1, "batch32": compile_32}, "times_s": times, "cpu_s": cpu,
-            "source": source, "dtype": args.dtype, "cores": cores}
+            "source": source, "dtype": args.dtype, "xla_threads": xla_threads}
 
 
 if __name__ == "__main__":

@@ -7,12 +7,18 @@ import doctest
 import json
 import math
 import os
+import subprocess
+import sys
+from pathlib import Path
 
+import jax
 import pytest
 
 import experiments.__main__ as experiments_main
 from experiments import EXPERIMENTS, NOT_IN_ALL, bench, compilation, timing
 from experiments.runner import run_one
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TINY = bench.Config(
     workloads=(
@@ -165,12 +171,38 @@ def test_bench_training_reports_both_epochs_and_the_ratio_on_a_tiny_run(capsys):
     assert set(result["median_s"]) == {"numpy", "per_sample", "batch32"}
     assert all(len(result["times_s"][name]) == 2 for name in result["median_s"])
     assert result["speedup_per_sample"] > 0 and result["compile_s"]["batch1"] > 0
-    assert result["cores"] == len(os.sched_getaffinity(0))
+    assert result["xla_threads"] == bench_training.xla_pool_threads() >= 1
     assert "speed-up per-sample SGD" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("cores", [0, 10_000])
-def test_bench_training_refuses_an_impossible_core_count(cores):
+@pytest.mark.parametrize("threads", [0, 10_000])
+def test_bench_training_refuses_an_impossible_thread_count(threads):
     from experiments import bench_training
-    with pytest.raises(SystemExit, match="--cores must be between 1 and"):
-        bench_training.restrict_to_cores(cores)
+    with pytest.raises(SystemExit, match="--xla-threads must be between 1 and"):
+        bench_training.size_xla_pool(threads)
+
+
+def test_bench_training_refuses_to_resize_a_pool_that_exists():
+    from experiments import bench_training
+    jax.devices()
+    with pytest.raises(SystemExit, match="already exists"):
+        bench_training.size_xla_pool(1)
+
+
+SIZE_ONE_THREAD_POOL = """
+import os
+from experiments.bench_training import size_xla_pool
+allowed = os.sched_getaffinity(0)
+threads = size_xla_pool(1)
+tasks = os.listdir("/proc/self/task")
+print(threads, all(os.sched_getaffinity(int(tid)) == allowed for tid in tasks), len(tasks) > 1)
+"""
+
+
+def test_a_one_thread_xla_pool_leaves_every_thread_all_its_cpus():
+    """A fresh process: one XLAEigen thread, and no thread (that one included) kept on fewer CPUs."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, "-c", SIZE_ONE_THREAD_POOL], env=env, cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["1", "True", "True"]
