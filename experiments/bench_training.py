@@ -12,16 +12,14 @@ report gives the medians, the median of the per-pair ratios, the compile time
 apart, and the epoch time at batch 32.
 
 ``--xla-threads N`` gives XLA's CPU runtime an intra-op thread pool of N threads
-(Linux).  JAX's CPU client has no option for it: XLA sizes that pool from the CPUs
-the process may use when the client is created.  So the script narrows itself to N
-CPUs, creates the client, and gives every thread of the process (the pool's
-included) all its CPUs back: both contenders may then run on every core, and only
-the size of XLA's pool changes, as ``torch.set_num_threads`` does for PyTorch.  One
-per-sample step is some twenty kernels of a few microseconds; with a pool of two or
-more threads XLA's runtime hands them from thread to thread, and the hand-offs (and
-the weights moving between the cores' caches) cost more than the kernels, so the
-epoch runs faster with one thread.  The NumPy loop is single-threaded either way,
-so ``--xla-threads 1`` compares one thread with one thread.
+(:mod:`experiments.xla_threads`; Linux): both contenders may still run on every
+core, only the size of XLA's pool changes, as ``torch.set_num_threads`` does for
+PyTorch.  One per-sample step is some twenty kernels of a few microseconds; with a
+pool of two or more threads XLA's runtime hands them from thread to thread, and the
+hand-offs (and the weights moving between the cores' caches) cost more than the
+kernels, so the epoch runs faster with one thread.  The NumPy loop is
+single-threaded either way, so ``--xla-threads 1`` compares one thread with one
+thread.
 """
 from __future__ import annotations
 
@@ -29,7 +27,6 @@ import argparse
 import os
 import statistics
 import time
-from pathlib import Path
 
 import jax
 import numpy as np
@@ -38,6 +35,7 @@ import optax
 import nnfunc as nf
 from experiments import numpy_reference
 from experiments.timing import measure, ratio
+from experiments.xla_threads import size_xla_pool
 from nnfunc.train import make_epoch
 
 
@@ -72,55 +70,6 @@ def compiled_epoch(x, t, batch_size: int):
         float(out.loss)  # fit reads the loss every epoch: the same synchronisation
 
     return run, compile_s
-
-
-XLA_POOL_THREAD = "XLAEigen"  # XLA's intra-op pool threads are named ...XLAEigen (tf_XLAEigen in jax 0.10)
-
-
-def thread_names() -> dict[int, str]:
-    """{thread id: name} for the threads of this process (Linux ``/proc``); a thread that ends meanwhile is left out."""
-    names = {}
-    for tid in os.listdir("/proc/self/task"):
-        try:
-            names[int(tid)] = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
-        except FileNotFoundError:
-            continue
-    return names
-
-
-def xla_pool_threads() -> int:
-    """How many threads of XLA's intra-op pool this process has (0 before JAX's CPU client exists)."""
-    return sum(XLA_POOL_THREAD in name for name in thread_names().values())
-
-
-def size_xla_pool(n: int | None) -> int:
-    """Create JAX's CPU client with an intra-op pool of ``n`` threads (its default when ``None``); return the pool size.
-
-    XLA sizes the pool from ``sched_getaffinity`` when the client is created, and
-    threads inherit the CPUs of the thread that starts them.  So: narrow this thread
-    to ``n`` CPUs, create the client, then give every thread of the process all the
-    CPUs it had.  Must run before JAX's first computation; refuses if the client
-    already exists, since its pool can no longer change.
-    """
-    if n is None:
-        jax.devices()
-        return xla_pool_threads()
-    allowed = sorted(os.sched_getaffinity(0))
-    if not 1 <= n <= len(allowed):
-        raise SystemExit(f"--xla-threads must be between 1 and {len(allowed)} "
-                         f"(the CPUs this process may use), got {n}")
-    if xla_pool_threads():
-        raise SystemExit("--xla-threads: JAX's CPU client already exists; its thread pool can no longer change")
-    os.sched_setaffinity(0, allowed[:n])
-    try:
-        jax.devices()
-    finally:
-        for tid in thread_names():
-            try:
-                os.sched_setaffinity(tid, allowed)
-            except ProcessLookupError:  # the thread ended meanwhile
-                continue
-    return xla_pool_threads()
 
 
 def main(argv=None) -> dict:

@@ -26,6 +26,8 @@ from typing import Callable, Mapping, NamedTuple
 
 import jax
 
+from experiments.xla_threads import xla_pool_threads
+
 
 class Timing(NamedTuple):
     """Wall seconds of each timed call, in the order they ran, and the process's CPU seconds.
@@ -141,7 +143,7 @@ def compiled(jitted, *args) -> Compiled:
 
 
 def machine() -> dict:
-    """The machine and its load: processor, cores, load averages (1, 5, 15 min), accelerator."""
+    """The machine and its load: processor, cores, load averages (1, 5, 15 min), accelerator, XLA's CPU threads."""
     processor = platform.processor()
     try:
         with open("/proc/cpuinfo") as info:
@@ -151,4 +153,5 @@ def machine() -> dict:
     device = jax.devices()[0]
     return {"system": platform.system(), "machine": platform.machine(), "processor": processor,
             "cpu_count": os.cpu_count(), "load_average": list(os.getloadavg()),
-            "device": f"{device.platform}:{device.device_kind}", "platform": device.platform}
+            "device": f"{device.platform}:{device.device_kind}", "platform": device.platform,
+            "xla_pool_threads": xla_pool_threads()}

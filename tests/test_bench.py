@@ -15,7 +15,7 @@ import jax
 import pytest
 
 import experiments.__main__ as experiments_main
-from experiments import EXPERIMENTS, NOT_IN_ALL, bench, compilation, timing
+from experiments import EXPERIMENTS, NOT_IN_ALL, bench, compilation, timing, xla_threads
 from experiments.runner import run_one
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def test_all_skips_the_benchmark_and_the_cnn(monkeypatch, tmp_path):
     assert ran == [name for name in EXPERIMENTS if name not in NOT_IN_ALL] and "mnist" in ran
 
 
-@pytest.mark.parametrize("module", [timing, compilation, bench.bench_wide, bench.bench_report])
+@pytest.mark.parametrize("module", [timing, compilation, xla_threads, bench.bench_wide, bench.bench_report])
 def test_docstring_examples(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
@@ -171,27 +171,25 @@ def test_bench_training_reports_both_epochs_and_the_ratio_on_a_tiny_run(capsys):
     assert set(result["median_s"]) == {"numpy", "per_sample", "batch32"}
     assert all(len(result["times_s"][name]) == 2 for name in result["median_s"])
     assert result["speedup_per_sample"] > 0 and result["compile_s"]["batch1"] > 0
-    assert result["xla_threads"] == bench_training.xla_pool_threads() >= 1
+    assert result["xla_threads"] == xla_threads.xla_pool_threads() >= 1
     assert "speed-up per-sample SGD" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("threads", [0, 10_000])
 def test_bench_training_refuses_an_impossible_thread_count(threads):
-    from experiments import bench_training
     with pytest.raises(SystemExit, match="--xla-threads must be between 1 and"):
-        bench_training.size_xla_pool(threads)
+        xla_threads.size_xla_pool(threads)
 
 
 def test_bench_training_refuses_to_resize_a_pool_that_exists():
-    from experiments import bench_training
     jax.devices()
     with pytest.raises(SystemExit, match="already exists"):
-        bench_training.size_xla_pool(1)
+        xla_threads.size_xla_pool(1)
 
 
 SIZE_ONE_THREAD_POOL = """
 import os
-from experiments.bench_training import size_xla_pool
+from experiments.xla_threads import size_xla_pool
 allowed = os.sched_getaffinity(0)
 threads = size_xla_pool(1)
 tasks = os.listdir("/proc/self/task")
