@@ -40,7 +40,7 @@ def header(record: dict) -> list[str]:
         + (" — the machine was shared with other jobs" if machine["load_average"][0] > 0.5 * machine["cpu_count"]
            else ""),
         f"- Device: {machine['device']}"
-        + (f"; XLA's CPU thread pool: {machine['xla_pool_threads']} thread(s)" if "xla_pool_threads" in machine else ""),
+        + (f"; XLA's CPU thread pool: {machine['xla_pool_threads']} thread(s)" if machine.get("xla_pool_threads") else ""),
         f"- Versions: {versions}, torch {env['torch'] or 'not installed'}",
         f"- Method: {record['dtype']}; every time is the median (min–max) of {record['repeats']} timed runs after "
         f"{record['warmup']} warm-up round(s) (a sample of a program shorter than 20 ms is several back-to-back "

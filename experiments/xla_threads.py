@@ -17,26 +17,29 @@ from pathlib import Path
 import jax
 
 XLA_POOL_THREAD = "XLAEigen"  # XLA's intra-op pool threads are named ...XLAEigen (tf_XLAEigen in jax 0.10)
+TASKS = Path("/proc/self/task")   # one entry per thread of this process (Linux)
 
 
 def thread_names() -> dict[int, str]:
     """{thread id: name} for the threads of this process (Linux ``/proc``); a thread that ends meanwhile is left out."""
     names = {}
-    for tid in os.listdir("/proc/self/task"):
+    for tid in os.listdir(TASKS):
         try:
-            names[int(tid)] = Path(f"/proc/self/task/{tid}/comm").read_text().strip()
+            names[int(tid)] = (TASKS / tid / "comm").read_text().strip()
         except FileNotFoundError:
             continue
     return names
 
 
-def xla_pool_threads() -> int:
-    """How many threads of XLA's intra-op pool this process has (0 before JAX's CPU client exists).
+def xla_pool_threads() -> int | None:
+    """How many threads of XLA's intra-op pool this process has (0 before JAX's CPU client exists; None off Linux).
 
     >>> import jax; _ = jax.devices()
     >>> xla_pool_threads() >= 1
     True
     """
+    if not TASKS.is_dir():
+        return None
     return sum(XLA_POOL_THREAD in name for name in thread_names().values())
 
 
@@ -54,6 +57,8 @@ def size_xla_pool(n: int | None) -> int:
     if n is None:
         jax.devices()
         return xla_pool_threads()
+    if not TASKS.is_dir() or not hasattr(os, "sched_setaffinity"):
+        raise SystemExit("--xla-threads needs Linux (thread affinity and /proc/self/task)")
     allowed = sorted(os.sched_getaffinity(0))
     if not 1 <= n <= len(allowed):
         raise SystemExit(f"--xla-threads must be between 1 and {len(allowed)} "
