@@ -62,6 +62,10 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
         w, _ = checked(params)
         x2 = x.reshape(-1, x.shape[-1])
         d2 = dy.reshape(-1, dy.shape[-1])
-        return {"w": x2.T @ d2, "b": d2.sum(axis=0)}, dy @ w.T
+        # Both products name the axes they contract instead of transposing an operand:
+        # XLA copies out a transposed Wᵀ and runs the product as a slower fused loop.
+        dw = jnp.tensordot(x2, d2, axes=((0,), (0,)))               # xᵀ δ, summed over the batch
+        dx = jnp.tensordot(dy, w, axes=((dy.ndim - 1,), (1,)))     # δ Wᵀ
+        return {"w": dw, "b": d2.sum(axis=0)}, dx
 
     return Layer(init, forward, backward, name, {"n_out": n_out})
