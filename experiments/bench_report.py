@@ -44,7 +44,8 @@ def header(record: dict) -> list[str]:
         f"- Versions: {versions}, torch {env['torch'] or 'not installed'}",
         f"- Method: {record['dtype']}; every time is the median (min–max) of {record['repeats']} timed runs after "
         f"{record['warmup']} warm-up round(s) (a sample of a program shorter than 20 ms is several back-to-back "
-        "calls, reported per call); the implementations of a workload run in interleaved rounds, and a "
+        "calls, reported per call; a program shorter than 100 ms is called once, untimed, just before each "
+        "sample, so that it is not timed cold); the implementations of a workload run in interleaved rounds, and a "
         "ratio is the median (min–max) of the per-round ratios. CPU time: this process, all threads (median). "
         "Compile = tracing + lowering + XLA "
         "(or loading from the persistent cache); first result = compile + the first run.",
