@@ -14,7 +14,7 @@ Workloads (float32, random data of the articles' shapes; article E's own four pe
 Implementations, timed in the same process in interleaved rounds
 (:mod:`experiments.timing`):
 
-* ``nf.backprop`` and ``jax.grad``: :func:`nnfunc.train.make_epoch` (what ``nf.fit``
+* ``nf.backprop`` and ``jax.grad``: :func:`nnfunc.make_epoch` (what ``nf.fit``
   runs; the epoch is one ``lax.scan``) with ``gradients="backprop"`` or ``"jax"``, the
   epochs in one ``lax.fori_loop``, all under one ``jax.jit``; compile time and time to
   first result are measured apart;
@@ -44,7 +44,7 @@ from experiments.cnn_model import INPUT_SHAPE, N_CLASSES, cnn
 from experiments.compilation import CompileClock
 from experiments.runner import Result, environment
 from experiments.timing import compiled, machine, measure, ratio, seconds
-from nnfunc.train import make_epoch
+from nnfunc import make_epoch
 
 SEED = 0
 HAND, JAX, NUMPY, TORCH = "nf.backprop", "jax.grad", "NumPy loop", "PyTorch eager"

@@ -36,7 +36,7 @@ import nnfunc as nf
 from experiments import numpy_reference
 from experiments.timing import measure, ratio
 from experiments.xla_threads import size_xla_pool
-from nnfunc.train import make_epoch
+from nnfunc import make_epoch
 
 
 def data(n: int, dtype):

@@ -2,7 +2,7 @@ r"""A wide MLP's training step: achieved TFLOP/s in float32 and bfloat16, agains
 
 The network is ``w-w-w-10`` (input width :math:`w`, two ReLU layers of :math:`w`, ten
 logits), softmax cross-entropy, one SGD step on a batch of :math:`B`: nf.fit's epoch
-(:func:`nnfunc.train.make_epoch`) over exactly :math:`B` samples, with the hand
+(:func:`nnfunc.make_epoch`) over exactly :math:`B` samples, with the hand
 backward passes and with ``jax.grad``.  FLOPs per step are counted as
 
 .. math:: F = 6\,B\,P,\qquad P = \text{number of parameters} = w^2 + w + w^2 + w + 10w + 10
@@ -20,7 +20,7 @@ import optax
 
 import nnfunc as nf
 from experiments.timing import compiled, measure, ratio
-from nnfunc.train import make_epoch
+from nnfunc import make_epoch
 
 GPU_SIZE = (4096, 4096)
 # Dense (no sparsity) tensor-core peaks in TFLOP/s, from NVIDIA's datasheets (SXM unless named).

@@ -4,6 +4,12 @@
 >>> net = nf.serial(nf.dense(2), nf.sigmoid(), nf.dense(1), nf.sigmoid())
 >>> params, _ = net.init(jax.random.key(0), (2,))
 >>> loss, grads = nf.backprop(net, nf.mse)(params, [[-2.0, -1.0]], [[1.0]])
+
+The public names, grouped as ``__all__`` lists them: the layer contract, layers,
+activations, losses, training, checking, data.  The registries :data:`LAYERS`,
+:data:`ACTIVATIONS` and :data:`LOSSES` name every built-in layer, activation and
+loss constructor; the tests and the derivations are driven by them, so a new
+one is checked as soon as it is registered.
 """
 
 from nnfunc import augment, classic
@@ -11,6 +17,7 @@ from nnfunc.activations import (
     Activation, activation, ACTIVATIONS, elementwise, elu, identity, leaky_relu, relu, sigmoid,
     sign, sine, softmax, softplus, step, tanh,
 )
+from nnfunc.check import check_backprop, check_layer, check_loss, LeafCheck, Report
 from nnfunc.checkpoint import CheckpointError
 from nnfunc.conv import conv
 from nnfunc.data import (
@@ -27,16 +34,35 @@ from nnfunc.losses import (
 )
 from nnfunc.metrics import accuracy
 from nnfunc.pool import avg_pool, max_pool
-from nnfunc.train import evaluate, Evaluation, fit, FitResult, History, predict, TrainingDiverged
+from nnfunc.train import (
+    evaluate, Evaluation, fit, FitResult, History, make_epoch, predict, TrainingDiverged,
+)
+
+#: Every built-in layer constructor that is not an activation, by name (activations: ACTIVATIONS).
+LAYERS = {
+    "dense": dense, "conv": conv, "max_pool": max_pool, "avg_pool": avg_pool, "flatten": flatten,
+    "serial": serial,
+}
 
 __all__ = [
-    "accuracy", "Activation", "activation", "ACTIVATIONS", "augment", "avg_pool", "backprop",
-    "binary_cross_entropy", "categorical_cross_entropy", "CheckpointError", "classic", "conv",
-    "dense", "elementwise", "elu", "evaluate", "Evaluation", "fit", "FitResult", "flatten", "GATES",
-    "half_sse", "hand_vjp", "History", "identity", "IdxError", "Layer", "leaky_relu",
-    "load_mnist_like", "logic_gate", "Loss", "loss", "LOSSES", "max_pool", "mse", "one_hot",
-    "PEOPLE", "people", "predict", "read_idx", "relu", "scale_to_unit", "serial", "sigmoid", "sign",
-    "sine", "softmax", "softmax_cross_entropy", "softplus", "sse", "standardize", "step",
-    "sum_abs_errors", "sum_errors", "tanh", "train_test_split", "TrainingDiverged", "truth_table",
-    "truth_table_xy_or_not_z",
+    # the layer contract and the hand-derived gradient
+    "Layer", "serial", "backprop", "hand_vjp", "LAYERS",
+    # layers
+    "dense", "conv", "max_pool", "avg_pool", "flatten",
+    # activations
+    "Activation", "activation", "ACTIVATIONS", "elementwise", "identity", "step", "sign", "sigmoid",
+    "tanh", "relu", "leaky_relu", "softplus", "elu", "sine", "softmax",
+    # losses
+    "Loss", "loss", "LOSSES", "sum_errors", "sum_abs_errors", "sse", "half_sse", "mse",
+    "binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy",
+    # training
+    "fit", "FitResult", "History", "TrainingDiverged", "make_epoch", "predict", "evaluate",
+    "Evaluation", "accuracy", "augment", "CheckpointError",
+    # checking
+    "check_layer", "check_loss", "check_backprop", "Report", "LeafCheck",
+    # data
+    "people", "PEOPLE", "logic_gate", "GATES", "truth_table", "truth_table_xy_or_not_z", "one_hot",
+    "scale_to_unit", "standardize", "train_test_split", "load_mnist_like", "read_idx", "IdxError",
+    # the articles' classic units (threshold, perceptron, Hebbian, gates)
+    "classic",
 ]

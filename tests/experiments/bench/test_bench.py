@@ -19,7 +19,7 @@ import experiments.__main__ as experiments_main
 from experiments import EXPERIMENTS, NOT_IN_ALL, bench, compilation, timing, xla_threads
 from experiments.runner import run_one
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 TINY = bench.Config(
     workloads=(

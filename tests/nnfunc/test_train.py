@@ -9,7 +9,7 @@ import pytest
 
 import nnfunc as nf
 from nnfunc.layer import Layer
-from nnfunc.train import make_epoch
+from nnfunc import make_epoch
 
 KEY = jax.random.key(0)
 

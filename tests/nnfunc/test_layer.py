@@ -1,4 +1,4 @@
-"""Dense layers and random serial networks: the delta recursion against jax.grad.
+"""Random serial networks: the delta recursion (serial, backprop, hand_vjp) against jax.grad.
 
 Every network is 1 to 4 dense layers, each followed by one of the activations; its
 hand gradients (nf.backprop, and the serial backward with a random δ) are compared
@@ -111,14 +111,6 @@ def test_batch_gradient_is_sum_of_example_gradients():
     parts = [grad_fn(params, x[i:i + 1], t[i:i + 1])[1] for i in range(5)]
     summed = jax.tree.map(lambda *leaves: sum(leaves), *parts)
     jax.tree.map(lambda u, v: np.testing.assert_allclose(u, v, rtol=1e-12), whole, summed)
-
-
-def test_dense_unbatched_and_extra_leading_axes():
-    layer = nf.dense(2)
-    params, shape = layer.init(jax.random.key(5), (3,))
-    assert shape == (2,) and params["w"].shape == (3, 2) and params["b"].shape == (2,)
-    check_layer(layer, params, normal(11, (3,))).assert_ok()
-    check_layer(layer, params, normal(12, (2, 4, 3))).assert_ok()
 
 
 def test_init_is_deterministic_in_the_key():

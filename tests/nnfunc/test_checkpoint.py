@@ -16,7 +16,7 @@ import nnfunc as nf
 from nnfunc import checkpoint
 
 KEY = jax.random.key(0)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def setup():
