@@ -15,7 +15,6 @@ import jax
 from experiments import EXPERIMENTS, NOT_IN_ALL
 from experiments.compilation import cache_dir, enable_cache
 from experiments.runner import run_one, summary_table, verdict
-from experiments.xla_threads import size_xla_pool
 
 
 def main(argv: list[str] | None = None, cache: Path | None = None) -> int:
@@ -26,11 +25,7 @@ def main(argv: list[str] | None = None, cache: Path | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("results"),
                         help="directory for the JSON records and plots (default: ./results)")
     parser.add_argument("--quick", action="store_true", help="reduced runs (fewer epochs and samples)")
-    parser.add_argument("--xla-threads", type=int, default=None,
-                        help="threads in XLA's CPU thread pool (default: XLA's choice, one per CPU); "
-                             "see experiments/xla_threads.py")
     args = parser.parse_args(argv)
-    size_xla_pool(args.xla_threads)
     # The article numbers are given to 16 digits: experiments compute in float64
     # unless they cast to float32 themselves for speed.
     jax.config.update("jax_enable_x64", True)

@@ -10,7 +10,7 @@ accuracy of at least 0.92, above the 0.916 of the two-convolution TensorFlow net
 published with the data set.
 
 How long to train and how to augment (:class:`Recipe`) was chosen on 5 000 training
-images held out for validation (:mod:`experiments.cnn_selection`), never on the test
+images held out for validation (:mod:`experiments.studies.cnn_selection`), never on the test
 set: ``CHOSEN``, 40 epochs in which each step mirrors half its images at random and
 moves each by up to 2 pixels (:mod:`nnfunc.augment`), reached 0.9354 on validation
 against 0.9254 for the earlier recipe (8 epochs over every image and its mirror image,
@@ -61,7 +61,7 @@ class Recipe(NamedTuple):
         return ", ".join(parts)
 
 
-CHOSEN = Recipe(epochs=40, max_shift=2)   # the best on validation in experiments/cnn_selection.py
+CHOSEN = Recipe(epochs=40, max_shift=2)   # the best on validation in experiments/studies/cnn_selection.py
 QUICK_EPOCHS = 2
 
 

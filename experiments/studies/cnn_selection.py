@@ -1,6 +1,6 @@
 """Choose the CNN's training recipe on a validation split, never on the test set.
 
-``python -m experiments.cnn_selection [--out DIR] [--only N ...] [--quick]``
+``python -m experiments.studies.cnn_selection [--out DIR] [--only N ...] [--quick]``
 
 The 60 000 training images of Fashion-MNIST are split once, with a fixed key, into
 55 000 for training and 5 000 for validation (``nf.train_test_split``); the test
@@ -58,7 +58,7 @@ def still_a_candidate(record: dict) -> bool:
 
 
 def main(argv=None) -> list[dict]:
-    parser = argparse.ArgumentParser(prog="python -m experiments.cnn_selection", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m experiments.studies.cnn_selection", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("results"), help="directory for the JSON and the plot")
     parser.add_argument("--only", type=int, nargs="*", help="indices into CANDIDATES to run (default: all)")

@@ -11,6 +11,11 @@ backward passes and with ``jax.grad``.  FLOPs per step are counted as
 :math:`\partial E/\partial W = x^\top\delta`).  That overstates the matrix work
 slightly: the first layer's :math:`\delta_x` is never needed, and XLA drops it.
 TFLOP/s = :math:`F` / median step time.
+
+``python -m experiments.bench wide [--quick] [--repeats N] [--xla-threads N] [--out DIR]``
+times it alone, as the comparison (:mod:`experiments.bench.comparison`) does after its
+workloads: every size of :func:`sizes` in every dtype of ``DTYPES``, JAX's 64-bit
+mode on as there.
 """
 from __future__ import annotations
 
@@ -19,9 +24,12 @@ import jax.numpy as jnp
 import optax
 
 import nnfunc as nf
-from experiments.timing import compiled, measure, ratio
+from experiments.bench import comparison_report
+from experiments.bench.timing import compiled, default_repeats, measure, ratio
 from nnfunc import make_epoch
 
+DTYPES = ("float32", "bfloat16")
+WARMUP = 1   # untimed rounds, as in the comparison
 GPU_SIZE = (4096, 4096)
 # Dense (no sparsity) tensor-core peaks in TFLOP/s, from NVIDIA's datasheets (SXM unless named).
 # float32 is the TF32 peak: at JAX's default matmul precision XLA may run float32 dots in TF32.
@@ -97,3 +105,14 @@ def bench(width: int, batch: int, dtype: str, repeats: int, warmup: int) -> dict
     return {"width": width, "batch": batch, "dtype": dtype.name, "flops_per_step": flops,
             "peak_tflops": peak, "rows": rows,
             "ratio": ratio(timings["nf.backprop"], timings["jax.grad"]).summary()}
+
+
+def run(args) -> dict:
+    """``wide``: every size of :func:`sizes` in every dtype of ``DTYPES``; prints the table, returns the record."""
+    jax.config.update("jax_enable_x64", True)   # as in the comparison
+    n = args.repeats or default_repeats(args.quick)
+    record = {"repeats": n, "warmup": WARMUP,
+              "wide_mlp": [bench(width, batch, dtype, n, WARMUP)
+                           for width, batch in sizes(jax.devices()[0].platform, args.quick) for dtype in DTYPES]}
+    print("\n".join(comparison_report.wide_table(record)))
+    return record

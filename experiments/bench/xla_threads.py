@@ -51,7 +51,7 @@ def size_xla_pool(n: int | None) -> int:
     longer change, or if ``n`` is not between 1 and the CPUs this process may use.
     A script's first lines, before anything runs on JAX::
 
-        from experiments.xla_threads import size_xla_pool
+        from experiments.bench.xla_threads import size_xla_pool
         size_xla_pool(1)   # XLA's pool: one thread; the process keeps every core
     """
     if n is None:

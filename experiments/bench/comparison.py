@@ -1,7 +1,7 @@
-r"""Benchmarks: nf.backprop against jax.grad, the articles' NumPy loop and PyTorch; a wide MLP's TFLOP/s.
+r"""The main benchmark: nf.backprop against jax.grad, the articles' NumPy loop and PyTorch; a wide MLP's TFLOP/s.
 
-``python -m experiments bench [--quick]`` writes ``bench.json`` (through the runner)
-and ``bench.md`` (the tables) to the output directory.
+``python -m experiments.bench [all] [--quick] [--repeats N] [--xla-threads N] [--out DIR]`` writes
+``bench.json`` (the record) and ``bench.md`` (the tables) to the output directory.
 
 Workloads (float32, random data of the articles' shapes; article E's own four people):
 
@@ -12,25 +12,28 @@ Workloads (float32, random data of the articles' shapes; article E's own four pe
   batch 1 and 64.
 
 Implementations, timed in the same process in interleaved rounds
-(:mod:`experiments.timing`):
+(:mod:`experiments.bench.timing`):
 
 * ``nf.backprop`` and ``jax.grad``: :func:`nnfunc.make_epoch` (what ``nf.fit``
   runs; the epoch is one ``lax.scan``) with ``gradients="backprop"`` or ``"jax"``, the
   epochs in one ``lax.fori_loop``, all under one ``jax.jit``; compile time and time to
   first result are measured apart;
-* ``NumPy loop``: :mod:`experiments.numpy_reference`, the articles' per-sample loop (batch 1 only);
-* ``PyTorch eager``: :mod:`experiments.bench_torch` (skipped with a note without torch).
+* ``NumPy loop``: :mod:`experiments.bench.numpy_loop`, the articles' per-sample loop (batch 1 only);
+* ``PyTorch eager``: :mod:`experiments.bench.torch_eager` (skipped with a note without torch).
 
 Targets on CPU: nf.backprop / jax.grad ≤ 1 (median); NumPy loop / nf.backprop ≥ 10 at
 batch 1; PyTorch eager / nf.backprop ≥ 2 at batch 32.  Then a wide MLP training step
-(:mod:`experiments.bench_wide`) in float32 and bfloat16.
+(:mod:`experiments.bench.wide_mlp`) in float32 and bfloat16.
+
+JAX's 64-bit mode is on, as it was when this benchmark ran under the article runner:
+every array is cast to float32 (bfloat16) all the same, and the index arithmetic of
+the compiled epochs stays what it was.
 """
 from __future__ import annotations
 
 import importlib.util
 import time
 from importlib.metadata import version
-from pathlib import Path
 from typing import Callable, NamedTuple
 
 import jax
@@ -39,11 +42,11 @@ import numpy as np
 import optax
 
 import nnfunc as nf
-from experiments import bench_report, bench_wide, numpy_reference
+from experiments.bench import comparison_report, numpy_loop, wide_mlp
+from experiments.bench.timing import compiled, default_repeats, machine, measure, ratio, seconds
 from experiments.cnn_model import INPUT_SHAPE, N_CLASSES, cnn
 from experiments.compilation import CompileClock
-from experiments.runner import Result, environment
-from experiments.timing import compiled, machine, measure, ratio, seconds
+from experiments.runner import environment
 from nnfunc import make_epoch
 
 SEED = 0
@@ -72,7 +75,7 @@ class Config(NamedTuple):
     repeats: int
     warmup: int
     wide: tuple[tuple[int, int], ...]   # (width, batch), each run in every one of wide_dtypes
-    wide_dtypes: tuple[str, ...] = ("float32", "bfloat16")
+    wide_dtypes: tuple[str, ...] = wide_mlp.DTYPES
 
 
 def workloads(quick: bool) -> tuple[Workload, ...]:
@@ -97,10 +100,10 @@ def workloads(quick: bool) -> tuple[Workload, ...]:
     )
 
 
-def config(quick: bool) -> Config:
-    """The configuration of a full or a ``--quick`` run on this machine's device."""
-    return Config(workloads(quick), repeats=3 if quick else 7, warmup=1,
-                  wide=bench_wide.sizes(jax.devices()[0].platform, quick))
+def config(quick: bool, repeats: int | None = None) -> Config:
+    """The configuration of a full or a ``--quick`` run on this machine's device (``repeats``: 7, quick 3)."""
+    return Config(workloads(quick), repeats=repeats or default_repeats(quick), warmup=1,
+                  wide=wide_mlp.sizes(jax.devices()[0].platform, quick))
 
 
 def network(w: Workload) -> tuple[nf.Layer, tuple[int, ...]]:
@@ -151,19 +154,19 @@ def runs(w: Workload, x: np.ndarray, t: np.ndarray, torch_note: str | None) -> t
         fns[name] = program.run
         first[name] = {"compile_s": program.compile_s, "first_result_s": program.first_result_s,
                        "xla_cost": program.cost}
-    numpy_network = {"e_221": numpy_reference.article_e_network,
-                     "c_b1": numpy_reference.article_c_network}.get(w.key)
+    numpy_network = {"e_221": numpy_loop.article_e_network,
+                     "c_b1": numpy_loop.article_c_network}.get(w.key)
     if numpy_network is None:
         skipped[NUMPY] = "the articles' NumPy loop exists for their per-sample MLPs only"
     else:
         layers = numpy_network(np.random.default_rng(SEED), np.float32)
-        fns[NUMPY] = lambda: [numpy_reference.train_epoch(layers, x, t, w.learning_rate)
+        fns[NUMPY] = lambda: [numpy_loop.train_epoch(layers, x, t, w.learning_rate)
                               for _ in range(w.epochs)][-1]
     if torch_note is not None:
         skipped[TORCH] = torch_note
     else:
-        from experiments import bench_torch  # torch is optional: imported only when installed
-        fns[TORCH] = bench_torch.training(w.network, w.sizes, w.activation, x, t, w.batch, w.epochs,
+        from experiments.bench import torch_eager  # torch is optional: imported only when installed
+        fns[TORCH] = torch_eager.training(w.network, w.sizes, w.activation, x, t, w.batch, w.epochs,
                                           w.learning_rate)
     for name in fns.keys() - first.keys():
         first[name] = {"compile_s": None, "first_result_s": seconds(fns[name])}
@@ -205,6 +208,7 @@ TARGETS = (
 
 
 def within(value: float, sense: str, bound: float) -> bool:
+    """Whether ``value`` meets the bound: ``sense`` is ``"<="`` (at most) or ``">="`` (at least)."""
     return bool(value <= bound if sense == "<=" else value >= bound)
 
 
@@ -230,8 +234,8 @@ def torch_availability() -> tuple[str | None, str | None]:
     """``(torch version, None)`` or ``(None, why the PyTorch rows are skipped)``."""
     if importlib.util.find_spec("torch") is None:
         return None, "torch not installed (pip install 'nnfunc[bench]')"
-    from experiments import bench_torch
-    return f"{version('torch')} ({bench_torch.THREADS} intra-op thread)", None
+    from experiments.bench import torch_eager
+    return f"{version('torch')} ({torch_eager.THREADS} intra-op thread)", None
 
 
 def bench(cfg: Config) -> dict:
@@ -243,7 +247,7 @@ def bench(cfg: Config) -> dict:
     rng = np.random.default_rng(SEED)
     with CompileClock() as clock:
         records = {w.key: bench_workload(w, cfg, torch_note, rng) for w in cfg.workloads}
-        wide = [bench_wide.bench(width, batch, dtype, cfg.repeats, cfg.warmup)
+        wide = [wide_mlp.bench(width, batch, dtype, cfg.repeats, cfg.warmup)
                 for width, batch in cfg.wide for dtype in cfg.wide_dtypes]
     env["load_average_end"] = list(machine()["load_average"])
     return {"environment": env, "repeats": cfg.repeats, "warmup": cfg.warmup, "dtype": "float32",
@@ -251,12 +255,13 @@ def bench(cfg: Config) -> dict:
             "compilation": clock.summary(), "seconds": time.perf_counter() - start}
 
 
-def run(out_dir: Path, quick: bool = False) -> Result:
-    record = bench(config(quick))
-    markdown = bench_report.markdown(record)
-    (out_dir / "bench.md").write_text(markdown)
+def run(args) -> dict:
+    """``all``: the whole comparison as ``args`` asks; writes ``bench.md`` to ``args.out``, prints it, returns the record."""
+    jax.config.update("jax_enable_x64", True)   # see the module docstring
+    record = bench(config(args.quick, args.repeats))
+    markdown = comparison_report.markdown(record)
+    (args.out / "bench.md").write_text(markdown)
     print(markdown)
     met = sum(t["met"] for t in record["targets"])
-    return Result(key_result=f"{met}/{len(record['targets'])} targets met", expected=f"{len(record['targets'])}"
-                  f"/{len(record['targets'])}", passed=met == len(record["targets"]),
-                  data={**record, "markdown": "bench.md"}, seed=SEED, compile_s=record["compilation"]["total_s"])
+    print(f"{met}/{len(record['targets'])} targets met")
+    return {**record, "seed": SEED, "markdown": "bench.md"}

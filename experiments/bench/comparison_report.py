@@ -1,4 +1,4 @@
-"""The benchmark record (see :mod:`experiments.bench`) as Markdown tables.
+"""The comparison's record (see :mod:`experiments.bench.comparison`) as Markdown tables.
 
 >>> duration(0.01234), duration(12.345), duration(None)
 ('12.3 ms', '12.3 s', '–')
@@ -19,14 +19,17 @@ def spread(summary: dict, fmt=duration) -> str:
 
 
 def times(value: float) -> str:
+    """A ratio as a factor: ``3.45×``."""
     return f"{value:.3g}×"
 
 
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """The lines of a Markdown table with this header row and these rows."""
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
 def header(record: dict) -> list[str]:
+    """The report's opening list: date, machine and load, device, versions, method, agreement, compilation."""
     env, machine = record["environment"], record["environment"]["machine"]
     versions = ", ".join(f"{name} {v}" for name, v in env["versions"].items() if v is not None)
     load = "/".join(f"{x:.2f}" for x in machine["load_average"])
@@ -57,6 +60,7 @@ def header(record: dict) -> list[str]:
 
 
 def workload_rows(record: dict) -> list[list[str]]:
+    """One row per workload and implementation (times, compile, first result, ÷ nf.backprop), then the skips."""
     rows = []
     for key, w in record["workloads"].items():
         hand = w["rows"]["nf.backprop"]["median_s"]
@@ -68,6 +72,7 @@ def workload_rows(record: dict) -> list[list[str]]:
 
 
 def target_rows(record: dict) -> list[list[str]]:
+    """One row per checked target: the ratio's wall and CPU medians and whether each meets it."""
     titles = {key: w["title"] for key, w in record["workloads"].items()}
     return [[t["ratio"], titles[t["workload"]], t["bound"],
              f"{t['median']:.3g} ({t['min']:.3g}–{t['max']:.3g})", "yes" if t["met"] else "**no**",
@@ -76,6 +81,7 @@ def target_rows(record: dict) -> list[list[str]]:
 
 
 def wide_rows(record: dict) -> list[list[str]]:
+    """One row per wide-MLP size, dtype and gradients: step time, TFLOP/s, the peak and its share."""
     rows = []
     for run in record["wide_mlp"]:
         size = f"{run['width']}-{run['width']}-{run['width']}-10, batch {run['batch']}"
@@ -88,6 +94,7 @@ def wide_rows(record: dict) -> list[list[str]]:
 
 
 def cost_rows(record: dict) -> list[list[str]]:
+    """XLA's cost analysis of both compiled trainings per workload, nf.backprop / jax.grad."""
     rows = []
     for w in record["workloads"].values():
         hand, auto = w["rows"]["nf.backprop"]["xla_cost"], w["rows"]["jax.grad"]["xla_cost"]
@@ -115,7 +122,11 @@ def markdown(record: dict) -> str:
              "FLOPs per step = 6·B·P (B the batch, P the parameters; forward 2·B·P, backward 4·B·P); "
              "TFLOP/s = FLOPs / median step time.",
              "" if gpu else "No GPU in this run: **GPU figures have not been measured here** "
-             "(the peak column stays empty on a CPU).", "",
-             *table(["network", "dtype", "gradients", "step, median (min–max)", "TFLOP/s", "peak TFLOP/s",
-                     "of peak", "compile"], wide_rows(record)), ""]
+             "(the peak column stays empty on a CPU).", "", *wide_table(record), ""]
     return "\n".join(lines)
+
+
+def wide_table(record: dict) -> list[str]:
+    """The wide MLP's Markdown table, from a record with the ``"wide_mlp"`` runs."""
+    return table(["network", "dtype", "gradients", "step, median (min–max)", "TFLOP/s", "peak TFLOP/s",
+                  "of peak", "compile"], wide_rows(record))

@@ -1,4 +1,4 @@
-"""The baseline for benchmarks: the articles' plain NumPy networks, trained one sample at a time.
+"""The "NumPy loop" of the benchmarks: the articles' plain NumPy networks, trained one sample at a time.
 
 Written the way the article writes it: one object per layer with ``forward`` and
 ``backward``; ``backward`` gets the output error, updates its own weights in place

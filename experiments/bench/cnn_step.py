@@ -1,26 +1,24 @@
 """Benchmark: one jit-compiled SGD step of the small CNN, hand backprop vs ``jax.grad``.
 
-``python -m experiments.bench_cnn [--repeats N] [--batches 1 64]``
+``python -m experiments.bench cnn [--quick] [--repeats N] [--batches 1 64] [--xla-threads N] [--out DIR]``
 
 Both steps compute the same thing: categorical cross-entropy of the CNN's softmax
 output, its gradient, and ``params - lr * grads``.  One uses :func:`nnfunc.backprop`
 (the hand backward passes only), the other ``jax.value_and_grad`` of the same forward
 function.  float32, random inputs and one-hot targets; after a warm-up (compilation)
-each step is timed ``repeats`` times in interleaved rounds (:func:`experiments.timing.measure`)
-so that machine load hits both alike, and the median is reported with the median
-per-round ratio hand / jax.  ``python -m experiments bench`` times the same CNN
-through nf.fit's epoch, beside PyTorch.
+each step is timed ``repeats`` times (50; 10 with ``--quick``) in interleaved rounds
+(:func:`experiments.bench.timing.measure`) so that machine load hits both alike, and the
+median is reported with the median per-round ratio hand / jax.  ``python -m
+experiments.bench all`` times the same CNN through nf.fit's epoch, beside PyTorch.
 """
 from __future__ import annotations
-
-import argparse
 
 import jax
 import jax.numpy as jnp
 
 import nnfunc as nf
 from experiments.cnn_model import INPUT_SHAPE, N_CLASSES, cnn
-from experiments.timing import measure, ratio
+from experiments.bench.timing import measure, ratio
 
 LEARNING_RATE = 0.01
 
@@ -59,19 +57,16 @@ def bench(batch: int, repeats: int, key) -> dict:
             "ratio": ratio(timings["hand"], timings["jax"]).median_s}
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m experiments.bench_cnn", description=__doc__)
-    parser.add_argument("--repeats", type=int, default=50)
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 64])
-    args = parser.parse_args(argv)
+def run(args) -> dict:
+    """``cnn``: both steps at every batch size of ``args.batches``; prints a table, returns the record."""
+    repeats = args.repeats or (10 if args.quick else 50)
     device = jax.devices()[0]
     print(f"device {device.platform}:{device.device_kind}, jax {jax.__version__}, float32, "
-          f"median of {args.repeats} steps after warm-up")
+          f"median of {repeats} steps after warm-up")
     print(f"{'batch':>5} {'hand ms':>9} {'jax.grad ms':>11} {'ratio':>6}")
+    steps_by_batch = []
     for batch in args.batches:
-        r = bench(batch, args.repeats, jax.random.key(0))
+        r = bench(batch, repeats, jax.random.key(0))
         print(f"{r['batch']:5d} {1e3 * r['hand_s']:9.3f} {1e3 * r['jax_s']:11.3f} {r['ratio']:6.3f}")
-
-
-if __name__ == "__main__":
-    main()
+        steps_by_batch.append(r)
+    return {"repeats": repeats, "steps": steps_by_batch}

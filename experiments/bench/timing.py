@@ -26,7 +26,7 @@ from typing import Callable, Mapping, NamedTuple
 
 import jax
 
-from experiments.xla_threads import xla_pool_threads
+from experiments.bench.xla_threads import xla_pool_threads
 
 
 class Timing(NamedTuple):
@@ -57,6 +57,11 @@ class Timing(NamedTuple):
         cpu = {"cpu_median_s": statistics.median(self.cpu_s), "cpu_s": list(self.cpu_s)} if self.cpu_s else {}
         return {"median_s": self.median_s, "min_s": self.min_s, "max_s": self.max_s,
                 "times_s": list(self.times_s), **cpu, "calls_per_sample": self.calls}
+
+
+def default_repeats(quick: bool) -> int:
+    """Timed rounds of a benchmark not told otherwise: 7, or 3 in a ``--quick`` run."""
+    return 3 if quick else 7
 
 
 def seconds(fn: Callable[[], object]) -> float:

@@ -2,7 +2,7 @@
 import numpy as np
 
 from experiments import cnn
-from experiments.cnn_selection import CANDIDATES, validation_split
+from experiments.studies.cnn_selection import CANDIDATES, validation_split
 
 
 def test_the_validation_split_is_fixed_disjoint_and_complete():
