@@ -19,8 +19,6 @@ def accuracy(y, t):
     compares arg-maxes.
 
     >>> import jax.numpy as jnp
-
-from nnfunc.validate import default_float
     >>> float(accuracy(jnp.array([[0.9], [0.2], [0.6]]), jnp.array([[1.0], [0.0], [0.0]])))
     0.6666666666666666
     >>> float(accuracy(jnp.array([[0.1, 0.7, 0.2]]), jnp.array([[0.0, 1.0, 0.0]])))
