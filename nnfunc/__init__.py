@@ -18,7 +18,6 @@ from nnfunc.activations import (
     sign, sine, softmax, softplus, step, tanh,
 )
 from nnfunc.check import check_backprop, check_layer, check_loss, LeafCheck, Report
-from nnfunc.checkpoint import CheckpointError
 from nnfunc.conv import conv
 from nnfunc.data import (
     GATES, logic_gate, one_hot, PEOPLE, people, scale_to_unit, standardize, train_test_split,
@@ -34,9 +33,11 @@ from nnfunc.losses import (
 )
 from nnfunc.metrics import accuracy
 from nnfunc.pool import avg_pool, max_pool
-from nnfunc.train import (
-    evaluate, Evaluation, fit, FitResult, History, make_epoch, predict, TrainingDiverged,
-)
+from nnfunc.training.checkpoint import CheckpointError, Checkpoints
+from nnfunc.training.epoch import EpochOutput, make_epoch
+from nnfunc.training.fit import fit
+from nnfunc.training.inference import evaluate, Evaluation, predict
+from nnfunc.training.results import FitResult, History, TrainingDiverged
 
 #: Every built-in layer constructor that is not an activation, by name (activations: ACTIVATIONS).
 LAYERS = {
@@ -56,8 +57,8 @@ __all__ = [
     "Loss", "loss", "LOSSES", "sum_errors", "sum_abs_errors", "sse", "half_sse", "mse",
     "binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy",
     # training
-    "fit", "FitResult", "History", "TrainingDiverged", "make_epoch", "predict", "evaluate",
-    "Evaluation", "accuracy", "augment", "CheckpointError",
+    "fit", "FitResult", "History", "TrainingDiverged", "Checkpoints", "make_epoch", "EpochOutput",
+    "predict", "evaluate", "Evaluation", "accuracy", "augment", "CheckpointError",
     # checking
     "check_layer", "check_loss", "check_backprop", "Report", "LeafCheck",
     # data

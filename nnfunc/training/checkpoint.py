@@ -1,5 +1,8 @@
 """Training checkpoints: params, optimizer state, PRNG key, epoch and history in one file.
 
+:class:`Checkpoints` is what :func:`nnfunc.fit` is told (``checkpoint=``): a
+directory, how often to save, whether to resume from a checkpoint found there.
+
 File layout (``DIRECTORY/checkpoint.nnf``)::
 
     NNFUNC-CHECKPOINT 1\\n                 magic line
@@ -35,7 +38,48 @@ class CheckpointError(ValueError):
     """A checkpoint that is missing, truncated, corrupt, or for another network."""
 
 
-class Checkpoint(NamedTuple):
+class Checkpoints(NamedTuple):
+    """Where and how often :func:`nnfunc.fit` saves its state, and whether it resumes from it.
+
+    - ``directory``: the folder of the checkpoint file (made if missing).
+    - ``every``: save after every ``every``-th epoch, and always after the last one.
+    - ``resume``: if ``directory`` already holds a checkpoint, verify it and continue
+      from its epoch (``False``: start afresh and overwrite it).
+
+    ``fit(..., checkpoint="runs/a")`` is short for ``checkpoint=Checkpoints("runs/a")``.
+
+    >>> Checkpoints("runs/a", every=50)
+    Checkpoints(directory='runs/a', every=50, resume=True)
+    """
+
+    directory: str | os.PathLike
+    every: int = 1
+    resume: bool = True
+
+
+def checkpoints_from(checkpoint, where: str) -> Checkpoints | None:
+    """``checkpoint`` as :class:`Checkpoints` (a path is one with the defaults), or ``None``.
+
+    >>> checkpoints_from("runs/a", "fit")
+    Checkpoints(directory='runs/a', every=1, resume=True)
+    >>> checkpoints_from(Checkpoints("runs/a", every=0), "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: Checkpoints.every must be a positive int, got 0
+    """
+    if checkpoint is None:
+        return None
+    if isinstance(checkpoint, (str, os.PathLike)):
+        return Checkpoints(checkpoint)
+    if not isinstance(checkpoint, Checkpoints):
+        raise TypeError(f"{where}: checkpoint must be a directory or nf.Checkpoints(directory, every, resume), "
+                        f"got {type(checkpoint).__name__}")
+    if not isinstance(checkpoint.every, int) or checkpoint.every < 1:
+        raise ValueError(f"{where}: Checkpoints.every must be a positive int, got {checkpoint.every!r}")
+    return checkpoint
+
+
+class SavedState(NamedTuple):
     """What :func:`load` returns; ``history`` maps a name to a per-epoch array."""
 
     params: Any
@@ -139,7 +183,7 @@ def _restore(arrays: dict, prefix: str, like, saved_tree: str, path: Path):
     return jax.tree.unflatten(tree, restored)
 
 
-def load(directory, params_like, opt_state_like) -> Checkpoint:
+def load(directory, params_like, opt_state_like) -> SavedState:
     """Read and verify the checkpoint in ``directory``.
 
     ``params_like`` and ``opt_state_like`` give the expected pytree structures,
@@ -150,7 +194,7 @@ def load(directory, params_like, opt_state_like) -> Checkpoint:
     >>> load(tempfile.mkdtemp(), {}, ())
     Traceback (most recent call last):
     ...
-    nnfunc.checkpoint.CheckpointError: no checkpoint at .../checkpoint.nnf
+    nnfunc.training.checkpoint.CheckpointError: no checkpoint at .../checkpoint.nnf
     """
     path = path_in(directory)
     meta, arrays = _read_verified(path)
@@ -159,7 +203,7 @@ def load(directory, params_like, opt_state_like) -> Checkpoint:
     key = arrays["key"]
     key = jnp.asarray(key) if meta["key_impl"] is None else jax.random.wrap_key_data(key, impl=meta["key_impl"])
     history = {name: arrays[f"history/{name}"] for name in meta["history"]}
-    return Checkpoint(params, opt_state, key, int(meta["epoch"]), history)
+    return SavedState(params, opt_state, key, int(meta["epoch"]), history)
 
 
 def exists(directory) -> bool:

@@ -1,33 +1,13 @@
-"""fit / predict / evaluate: the update rule, batching, one compilation, determinism, bad input."""
+"""fit: the update rule, batching, one compilation, determinism, continuing, stopping, bad settings."""
 import io
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from training_cases import KEY, assert_trees_equal, counting, people_setup, small_net
 
 import nnfunc as nf
-from nnfunc.layer import Layer
-from nnfunc import make_epoch
-
-KEY = jax.random.key(0)
-
-
-def small_net():
-    return nf.serial(nf.dense(3), nf.tanh(), nf.dense(1), nf.sigmoid())
-
-
-def people_setup():
-    net = small_net()
-    params, _ = net.init(jax.random.key(7), (2,))
-    x, t = nf.people()
-    return net, params, x / 10.0, t
-
-
-def assert_trees_equal(a, b):
-    for u, v in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
-        np.testing.assert_array_equal(np.asarray(u), np.asarray(v))
 
 
 def reference_sgd(net, params, x, t, batches, epochs, lr=0.1):
@@ -67,16 +47,6 @@ def test_fit_is_gradient_descent_over_the_batches_in_order(batch_size, batches):
     assert got.epochs == 3 and got.history.accuracy is None and got.history.seconds.shape == (3,)
 
 
-def test_hand_backprop_and_jax_grad_train_to_the_same_params():
-    net, params, x, t = people_setup()
-    runs = [nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=4, batch_size=2, optimizer=optax.adam(0.05),
-                   gradients=g, progress=False) for g in ("backprop", "jax")]
-    for a, b in zip(jax.tree.leaves(runs[0].params), jax.tree.leaves(runs[1].params), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-13)
-    assert not np.array_equal(np.asarray(jax.tree.leaves(runs[0].params)[0]),
-                              np.asarray(jax.tree.leaves(params)[0])), "training changed nothing"
-
-
 def test_same_key_gives_bit_identical_params_and_another_key_does_not():
     net, params, x, t = people_setup()
     def run(key):
@@ -86,34 +56,23 @@ def test_same_key_gives_bit_identical_params_and_another_key_does_not():
     assert not np.array_equal(w_a, w_b), "shuffling ignores the key"
 
 
-@pytest.mark.parametrize("unroll", [2, 3])
-def test_unrolling_the_scan_changes_no_bit(unroll):
-    net, params, x, t = people_setup()
-    sgd = optax.sgd(0.1)
-    def run(unroll):
-        epoch = make_epoch(net, nf.mse, sgd, 1, unroll=unroll)   # 4 samples: unroll 3 leaves a remainder step
-        return epoch(params, sgd.init(params), KEY, x, t)
-    once, unrolled = run(1), run(unroll)
-    assert_trees_equal(once.params, unrolled.params)
-    assert float(once.loss) == float(unrolled.loss) and np.isnan(float(once.accuracy))
-
-
 def test_continuing_from_a_result_equals_one_longer_run():
     net, params, x, t = people_setup()
     opt = optax.adam(0.01)
     kw = dict(batch_size=1, optimizer=opt, progress=False)
     first = nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=2, **kw)
-    second = nf.fit(net, first.params, (x, t), nf.mse, key=first.key, opt_state=first.opt_state, epochs=3, **kw)
+    second = nf.fit(net, first, (x, t), nf.mse, epochs=3, **kw)
     whole = nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=5, **kw)
     assert_trees_equal(second.params, whole.params)
+    assert second.epochs == 3
+    np.testing.assert_array_equal(second.history.loss, whole.history.loss[2:])
 
 
-def counting(layer, counter):
-    """``layer`` whose forward counts how often it is traced or called from Python."""
-    def forward(params, x):
-        counter.append(1)
-        return layer.forward(params, x)
-    return Layer(layer.init, forward, layer.backward, layer.name, layer.spec)
+def test_continuing_from_a_result_refuses_a_second_key():
+    net, params, x, t = people_setup()
+    first = nf.fit(net, params, (x, t), nf.mse, key=KEY, progress=False)
+    with pytest.raises(ValueError, match="params is a FitResult, which carries its own key"):
+        nf.fit(net, first, (x, t), nf.mse, key=KEY, progress=False)
 
 
 def test_every_epoch_runs_the_one_compiled_program():
@@ -127,41 +86,6 @@ def test_every_epoch_runs_the_one_compiled_program():
         traces[epochs] = len(counter)
     assert traces[1] > 0
     assert traces[6] == traces[1], f"6 epochs traced the network {traces[6]} times, 1 epoch {traces[1]}"
-
-
-def test_a_later_fit_with_the_same_objects_reuses_the_compiled_epoch():
-    x, t = nf.logic_gate("XOR")
-    counter, traced, results = [], [], []
-    net, sgd = nf.serial(counting(nf.dense(2), counter), nf.sigmoid(), nf.dense(1), nf.sigmoid()), optax.sgd(0.5)
-    for seed in (1, 2):  # a loop over seeds: same shapes, new params
-        params, _ = net.init(jax.random.key(seed), (2,))
-        results.append(nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=3, batch_size=2, optimizer=sgd,
-                              progress=False))
-        traced.append(len(counter))
-    # the first fit traces the network for the data check (eval_shape) and for the epoch; the second
-    # only for the data check
-    assert traced[0] == 2 and traced[1] == 3, f"network traced {traced} times after the first and second fit"
-    assert not np.array_equal(results[0].params[0]["w"], results[1].params[0]["w"])
-    fresh = nf.serial(nf.dense(2), nf.sigmoid(), nf.dense(1), nf.sigmoid())  # new objects: compiled anew
-    params, _ = fresh.init(jax.random.key(2), (2,))
-    again = nf.fit(fresh, params, (x, t), nf.mse, key=KEY, epochs=3, batch_size=2, optimizer=optax.sgd(0.5),
-                   progress=False)
-    assert_trees_equal(again.params, results[1].params)
-    np.testing.assert_array_equal(again.history.loss, results[1].history.loss)
-
-
-def test_predict_and_evaluate_compile_once_per_network():
-    x, t = nf.logic_gate("XOR")
-    counter = []
-    net = nf.serial(counting(nf.dense(2), counter), nf.sigmoid(), nf.dense(1), nf.sigmoid())
-    params, _ = net.init(KEY, (2,))
-    first = nf.predict(net, params, x)
-    traced = len(counter)
-    again = nf.predict(net, jax.tree.map(lambda a: a + 1.0, params), x)
-    assert len(counter) == traced == 1, f"predict traced the network {len(counter)} times"
-    assert not np.array_equal(first, again), "the second call ignored its params"
-    nf.evaluate(net, params, (x, t), nf.mse)   # one more trace for its data check (eval_shape), none to predict
-    assert len(counter) == traced + 1
 
 
 def test_callback_sees_every_epoch_with_its_params_and_history():
@@ -219,29 +143,13 @@ def test_a_diverging_run_stops_and_keeps_the_last_good_params():
     assert_trees_equal(good.params, nf.fit(net, params, (x, t), nf.sse, epochs=bad - 1, **kw).params)
 
 
-@pytest.mark.parametrize("data, message", [
-    (([[1.0, 2.0], [3.0, 4.0]], [[1.0]]), "data has 2 samples but targets have 1"),
-    (([[1.0, 2.0]], [[1.0, 0.0]]), r"each target has shape \(2,\) but .* outputs \(1,\)"),
-    ((np.zeros((0, 2)), np.zeros((0, 1))), "empty"),
-    (([[1.0, 2.0], [np.nan, 4.0]], [[1.0], [0.0]]), r"data contain NaN or infinity \(first in sample 1\)"),
-    (([[1.0, 2.0]], [[np.inf]]), "targets contain NaN or infinity"),
-    (([[1.0, 2.0]],), "data must be a pair"),
-])
-def test_bad_data_is_a_clear_error(data, message):
-    net = nf.serial(nf.dense(1), nf.sigmoid())
-    params, _ = net.init(KEY, (2,))
-    with pytest.raises((ValueError, TypeError), match=message):
-        nf.fit(net, params, data, nf.mse, key=KEY, progress=False)
-    with pytest.raises((ValueError, TypeError), match=message):
-        nf.evaluate(net, params, data, nf.mse)
-
-
 @pytest.mark.parametrize("kwargs, message", [
     (dict(key=None), "needs an explicit PRNG key"),
     (dict(batch_size=5), "batch_size must be an int from 1 to the number of samples"),
     (dict(batch_size=0), "batch_size"),
     (dict(epochs=0), "epochs must be a positive int"),
     (dict(gradients="numeric"), "gradients must be 'backprop'"),
+    (dict(checkpoint=nf.Checkpoints("unused", every=0)), "Checkpoints.every must be a positive int"),
 ])
 def test_bad_settings_are_a_clear_error(kwargs, message):
     net, params, x, t = people_setup()
@@ -265,12 +173,3 @@ def test_progress_bar_at_a_terminal_only_outside_ci(monkeypatch):
         out = terminal.getvalue()
         assert ("3/3 loss" in out) == drawn, (ci, progress, out)
         assert out.endswith("\n") or not out
-
-
-def test_a_loss_may_be_given_by_name():
-    net, params, x, t = people_setup()
-    by_name, by_object = (nf.fit(net, params, (x, t), loss, key=KEY, epochs=2, progress=False).params
-                          for loss in ("mse", nf.mse))
-    assert_trees_equal(by_name, by_object)
-    with pytest.raises(ValueError, match="unknown loss 'l2'"):
-        nf.fit(net, params, (x, t), "l2", key=KEY, progress=False)

@@ -11,24 +11,18 @@ import jax
 import numpy as np
 import optax
 import pytest
+from training_cases import KEY, assert_trees_equal, people_setup
 
 import nnfunc as nf
-from nnfunc import checkpoint
+from nnfunc.training import checkpoint
 
-KEY = jax.random.key(0)
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[2]
 
 
 def setup():
-    net = nf.serial(nf.dense(3), nf.tanh(), nf.dense(1), nf.sigmoid())
-    params, _ = net.init(jax.random.key(7), (2,))
-    x, t = nf.people()
-    return net, params, (x / 10.0, t)
-
-
-def assert_trees_equal(a, b):
-    for u, v in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
-        np.testing.assert_array_equal(np.asarray(u), np.asarray(v))
+    net, params, x, t = people_setup()
+    return net, params, (x, t)
 
 
 @pytest.fixture
@@ -87,9 +81,9 @@ def test_a_checkpoint_of_another_network_is_refused(saved):
 def test_fit_resumes_to_the_params_of_an_uninterrupted_run(tmp_path):
     net, params, data = setup()
     kw = dict(key=KEY, optimizer=optax.adam(0.01), progress=False)
-    part = nf.fit(net, params, data, nf.mse, epochs=3, checkpoint_dir=tmp_path, checkpoint_every=2, **kw)
+    part = nf.fit(net, params, data, nf.mse, epochs=3, checkpoint=nf.Checkpoints(tmp_path, every=2), **kw)
     assert checkpoint.load(tmp_path, params, part.opt_state).epoch == 3, "the last epoch is always saved"
-    resumed = nf.fit(net, params, data, nf.mse, epochs=5, checkpoint_dir=tmp_path, **kw)
+    resumed = nf.fit(net, params, data, nf.mse, epochs=5, checkpoint=tmp_path, **kw)
     whole = nf.fit(net, params, data, nf.mse, epochs=5, **kw)
     assert_trees_equal(resumed.params, whole.params)
     np.testing.assert_array_equal(resumed.history.loss, whole.history.loss)
@@ -98,10 +92,10 @@ def test_fit_resumes_to_the_params_of_an_uninterrupted_run(tmp_path):
 
 def test_fit_never_trains_on_from_a_corrupt_checkpoint(tmp_path):
     net, params, data = setup()
-    nf.fit(net, params, data, nf.mse, key=KEY, epochs=1, checkpoint_dir=tmp_path, progress=False)
+    nf.fit(net, params, data, nf.mse, key=KEY, epochs=1, checkpoint=tmp_path, progress=False)
     damage(checkpoint.path_in(tmp_path), "flipped byte")
     with pytest.raises(nf.CheckpointError, match="corrupt"):
-        nf.fit(net, params, data, nf.mse, key=KEY, epochs=2, checkpoint_dir=tmp_path, progress=False)
+        nf.fit(net, params, data, nf.mse, key=KEY, epochs=2, checkpoint=tmp_path, progress=False)
 
 
 SCRIPT = textwrap.dedent("""
@@ -110,17 +104,18 @@ SCRIPT = textwrap.dedent("""
     jax.config.update("jax_enable_x64", True)
     sys.path.insert(0, sys.argv[4])
     import nnfunc as nf
-    from tests.test_checkpoint import setup
+    from training_cases import people_setup
 
     directory, out, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    net, params, data = setup()
+    net, params, x, t = people_setup()
+    data = (x, t)
 
     def report(epoch, params, history):
         print("epoch", epoch, flush=True)
         time.sleep(pause)
 
     result = nf.fit(net, params, data, nf.mse, key=jax.random.key(0), epochs=EPOCHS, optimizer=optax.adam(0.01),
-                    checkpoint_dir=directory, callback=report, progress=False)
+                    checkpoint=directory, callback=report, progress=False)
     np.savez(out, *jax.tree.leaves(result.params))
 """)
 EPOCHS = 30
@@ -132,7 +127,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_params(tmp_path):
     directory, out = tmp_path / "ckpt", tmp_path / "params.npz"
     command = [sys.executable, str(script), str(directory), str(out)]
     env = dict(os.environ, PYTHONPATH=str(ROOT), CI="1")
-    victim = subprocess.Popen(command + ["0.2", str(ROOT)], env=env, cwd=ROOT,
+    victim = subprocess.Popen(command + ["0.2", str(HERE)], env=env, cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not checkpoint.exists(directory):
@@ -146,7 +141,7 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_params(tmp_path):
     killed_at = checkpoint.load(directory, params, optax.adam(0.01).init(params)).epoch
     assert 1 <= killed_at < EPOCHS and not out.exists()
 
-    resumed = subprocess.run(command + ["0", str(ROOT)], env=env, cwd=ROOT, capture_output=True, text=True,
+    resumed = subprocess.run(command + ["0", str(HERE)], env=env, cwd=ROOT, capture_output=True, text=True,
                              timeout=60)
     assert resumed.returncode == 0, resumed.stderr
     first = int(resumed.stdout.split()[1])
@@ -162,7 +157,23 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_params(tmp_path):
 def test_a_legacy_uint32_key_round_trips(tmp_path):
     net, params, data = setup()
     legacy = jax.random.PRNGKey(3)
-    result = nf.fit(net, params, data, nf.mse, key=legacy, epochs=2, checkpoint_dir=tmp_path, progress=False)
+    result = nf.fit(net, params, data, nf.mse, key=legacy, epochs=2, checkpoint=tmp_path, progress=False)
     saved = checkpoint.load(tmp_path, params, result.opt_state)
     assert saved.key.dtype == legacy.dtype and saved.epoch == 2
     np.testing.assert_array_equal(saved.key, result.key)
+
+
+def test_without_resume_a_run_starts_afresh_and_overwrites_the_checkpoint(tmp_path):
+    net, params, data = setup()
+    kw = dict(key=KEY, progress=False)
+    nf.fit(net, params, data, nf.mse, epochs=2, checkpoint=tmp_path, **kw)
+    fresh = nf.fit(net, params, data, nf.mse, epochs=1, checkpoint=nf.Checkpoints(tmp_path, resume=False), **kw)
+    assert fresh.epochs == 1 and len(fresh.history.loss) == 1
+    assert checkpoint.load(tmp_path, params, fresh.opt_state).epoch == 1
+    assert_trees_equal(fresh.params, nf.fit(net, params, data, nf.mse, epochs=1, **kw).params)
+
+
+def test_a_checkpoint_setting_of_another_kind_is_a_clear_error():
+    net, params, data = setup()
+    with pytest.raises(TypeError, match="checkpoint must be a directory or nf.Checkpoints"):
+        nf.fit(net, params, data, nf.mse, key=KEY, checkpoint=50, progress=False)
