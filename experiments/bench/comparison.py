@@ -256,7 +256,7 @@ def bench(cfg: Config) -> dict:
 
 
 def run(args) -> dict:
-    """``all``: the whole comparison as ``args`` asks; writes ``bench.md`` to ``args.out``, prints it, returns the record."""
+    """``all``: the whole comparison as ``args`` asks; writes ``args.out/bench.md``, prints it, returns the record."""
     jax.config.update("jax_enable_x64", True)   # see the module docstring
     record = bench(config(args.quick, args.repeats))
     markdown = comparison_report.markdown(record)

@@ -73,7 +73,7 @@ def compiled_epoch(x, t, batch_size: int):
 
 
 def run(args) -> dict:
-    """``training``: article C's epoch at batch 1 and 32 against the NumPy loop; prints the report, returns the record."""
+    """``training``: article C's epoch at batch 1 and 32 against the NumPy loop; prints a report, returns the record."""
     repeats = args.repeats or default_repeats(args.quick)
     samples = args.samples or (200 if args.quick else 1000)
     xla_threads = xla_pool_threads()
