@@ -22,6 +22,12 @@ Whether the translation itself is right is checked numerically by every
 derivation: the symbolic result is evaluated at random float64 points and compared
 with the library's real output.
 
+Hence the contract of :mod:`nnfunc.layer`: code that runs here (a forward, a
+backward, an activation's ``f``/``df``, a loss's ``value``/``grad``) may use only the
+JAX names of :func:`stand_in_names`, and may store as values only those of
+:data:`STORED_AS_VALUES`.  ``tests/derivations/test_stand_ins.py`` checks nnfunc
+against both, statically, naming the function, file and line of any other.
+
 >>> import sympy as sp, nnfunc
 >>> z, a = sp.symbols("z a")
 >>> symbolic(nnfunc.activations.TANH).df(array([z]), array([a]))[0]
@@ -37,6 +43,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import sympy as sp
+from jax import lax
 
 from derivations import lax_semantics
 
@@ -146,19 +153,55 @@ LAX = _StandIn(
     conv_general_dilated=_wrapped(lax_semantics.conv_general_dilated),
 )
 
-# JAX functions the library stores as values (an Activation's f, say), by identity.
-_JAX_FUNCTIONS = {
-    id(jax.nn.sigmoid): JAX.nn.sigmoid, id(jax.nn.softplus): JAX.nn.softplus,
-    id(jnp.tanh): JNP.tanh, id(jnp.sin): JNP.sin,
-}
-_REPLACED_GLOBALS = {"jnp": JNP, "jax": JAX, "lax": LAX, "as_array": lambda x, where, what="input": array(x)}
+#: The names the library's modules bind that :func:`symbolic` rebinds: the three JAX
+#: namespaces to their stand-ins, and ``as_array`` (input validation) to a plain wrap.
+REPLACED_GLOBALS = {"jnp": JNP, "jax": JAX, "lax": LAX, "as_array": lambda x, where, what="input": array(x)}
+_REAL = {"jnp": jnp, "jax": jax, "lax": lax}
+
+
+def _leaves(namespace: _StandIn):
+    for attribute, value in vars(namespace).items():
+        if isinstance(value, _StandIn):
+            yield from _leaves(value)
+        elif attribute != "prefix":
+            yield f"{namespace.prefix}.{attribute}"
+
+
+def stand_in_names() -> set[str]:
+    """Every JAX name the library's symbolic code may use: ``{"jnp.where", "jax.nn.sigmoid", "lax.pad", ...}``.
+
+    Read from :data:`JNP`, :data:`JAX` and :data:`LAX` themselves, so a new stand-in is
+    allowed the moment it is written there (``tests/derivations/test_stand_ins.py``
+    holds nnfunc to this set).
+
+    >>> {"jnp.where", "jax.nn.softmax", "lax.conv_general_dilated"} <= stand_in_names()
+    True
+    """
+    return {name for namespace in (JNP, JAX, LAX) for name in _leaves(namespace)}
+
+
+def _resolve(name: str, namespaces: dict):
+    first, *rest = name.split(".")
+    value = namespaces[first]
+    for attribute in rest:
+        value = getattr(value, attribute)
+    return value
+
+
+#: The JAX functions the library may store as values (an Activation's ``f``, say): a
+#: value is not looked up by name when the code runs, so it is translated by identity.
+STORED_AS_VALUES = ("jax.nn.sigmoid", "jax.nn.softplus", "jnp.tanh", "jnp.sin")
+_JAX_FUNCTIONS = {id(_resolve(name, _REAL)): _resolve(name, REPLACED_GLOBALS) for name in STORED_AS_VALUES}
 _namespaces: dict[int, dict] = {}
 _INSTALLED = tuple(Path(p).resolve() for p in {sys.prefix, sys.base_prefix, sys.exec_prefix})
 
 
-def _under_proof(fn) -> bool:
-    """nnfunc's functions, and a reader's own (a module outside the Python installation);
-    never the tools (JAX, NumPy, SymPy, the standard library, pytest) nor this package."""
+def under_proof(fn) -> bool:
+    """Whether :func:`symbolic` reruns ``fn``'s code on symbols: a Python function of nnfunc or
+    of a reader's own module (outside the Python installation); never one of the tools (JAX,
+    NumPy, SymPy, the standard library, pytest) nor of this package."""
+    if not isinstance(fn, types.FunctionType):
+        return False
     name = fn.__module__ or ""
     if name == "nnfunc" or name.startswith("nnfunc."):
         return True
@@ -174,8 +217,20 @@ def _namespace(module_globals: dict) -> dict:
     if key not in _namespaces:
         namespace = _namespaces[key] = dict(module_globals)
         for name, value in module_globals.items():
-            namespace[name] = _REPLACED_GLOBALS[name] if name in _REPLACED_GLOBALS else symbolic(value)
+            namespace[name] = REPLACED_GLOBALS[name] if name in REPLACED_GLOBALS else symbolic(value)
     return _namespaces[key]
+
+
+def is_jax_function(value) -> bool:
+    """Whether ``value`` is a JAX function (or other callable JAX object, not a class)."""
+    return callable(value) and not isinstance(value, type) and \
+        (getattr(value, "__module__", None) or "").startswith("jax")
+
+
+def translates(value) -> bool:
+    """Whether :func:`symbolic` translates the JAX function ``value`` met as a value (see
+    :data:`STORED_AS_VALUES`); any other raises ``NotImplementedError`` when called."""
+    return id(value) in _JAX_FUNCTIONS
 
 
 def _unsupported(fn):
@@ -187,20 +242,20 @@ def _unsupported(fn):
 def symbolic(value):
     """``value`` with every function of nnfunc inside it rebound to compute on SymPy arrays.
 
-    Functions of nnfunc (and of a reader's own modules, see ``_under_proof``) keep their
+    Functions of nnfunc (and of a reader's own modules, see :func:`under_proof`) keep their
     code, defaults and closure (converted); tuples, NamedTuples, lists and dicts are
     converted element by element; everything else is returned as it is.
     """
-    if isinstance(value, types.FunctionType) and _under_proof(value):
+    if under_proof(value):
         closure = None if value.__closure__ is None else tuple(
             types.CellType(symbolic(cell.cell_contents)) for cell in value.__closure__)
         rebound = types.FunctionType(value.__code__, _namespace(value.__globals__), value.__name__,
                                      value.__defaults__, closure)
         rebound.__kwdefaults__ = value.__kwdefaults__
         return rebound
-    if id(value) in _JAX_FUNCTIONS:
+    if translates(value):
         return _JAX_FUNCTIONS[id(value)]
-    if callable(value) and not isinstance(value, type) and (getattr(value, "__module__", None) or "").startswith("jax"):
+    if is_jax_function(value):
         return _unsupported(value)
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(*map(symbolic, value))
