@@ -2,9 +2,12 @@
 
 ``python -m derivations`` writes ``docs/derivations.md``; ``python -m derivations --check``
 exits non-zero naming every derivation that disagrees with the code.  Each section is a
-module with ``TITLE`` and ``derive() -> list[Derivation]``; to add one, write
-the module and add a line to :data:`SECTIONS`.  This package only reads the library;
-the library never imports it.
+module with ``TITLE``, ``PROVES`` (the names, in ``nnfunc.LAYERS``, ``ACTIVATIONS`` or
+``LOSSES``, of what its derivations run on symbols; each must appear in the name or the
+``implemented_by`` of one of them) and ``derive() -> list[Derivation]``; to add one,
+write the module and add a line to :data:`SECTIONS`.  ``tests/derivations/test_coverage.py``
+fails for a registered layer, activation or loss that no section proves.  This package
+only reads the library; the library never imports it.
 
 The hand forms are never retyped: :mod:`derivations.symbolic` runs the library's own
 functions (``Activation.df``, ``Loss.grad``, layer backward passes, ``backprop``) on

@@ -35,6 +35,7 @@ from derivations.windowed import busiest, everywhere, inner, layer_witnesses, sy
 from nnfunc.conv import conv
 
 TITLE = "Convolution"
+PROVES = ("conv",)
 
 
 class Case(NamedTuple):

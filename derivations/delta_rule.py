@@ -36,6 +36,7 @@ from derivations.scalar import CASES, Z
 from derivations.symbolic import array, expression, symbolic
 
 TITLE = "Delta rule"
+PROVES = ("dense", "serial")  # and elementwise's backward, with sigmoid, tanh, softplus, sine
 POINTS = 8
 DEFINITION = {case.name: case.definition for case in CASES}
 SIGMOID_FORM = "sigmoid"  # f'(z) written o(1 − o), article B's form

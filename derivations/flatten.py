@@ -17,6 +17,7 @@ from derivations.windowed import everywhere, inner, layer_witnesses, symbols
 from nnfunc.flatten import flatten
 
 TITLE = "Flatten"
+PROVES = ("flatten",)
 SHAPE = (2, 2, 3, 1)
 
 

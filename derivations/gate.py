@@ -28,6 +28,7 @@ from derivations.scalar import CASES, Z
 from nnfunc.activations import SOFTPLUS
 
 TITLE = "Worked examples"
+PROVES = ()  # a property of activations' definitions, not of their code
 LAM = sp.Symbol("lambda", positive=True)
 XS, YS = sp.symbols("x y", real=True)
 C = sp.symbols("c_0:6")

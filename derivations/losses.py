@@ -88,6 +88,7 @@ DEFINITIONS = {
         r"E = -\frac1m \sum_{n,k} t_{nk} \log p_{nk},\ p_{nk} = \frac{e^{y_{nk}}}{\sum_j e^{y_{nj}}}"
         r"\ \text{(y are logits)},\ m = 2", EVERYWHERE),
 }
+PROVES = tuple(DEFINITIONS)  # names in nnfunc.LOSSES
 
 
 def _witnesses(loss):

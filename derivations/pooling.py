@@ -32,6 +32,7 @@ from derivations.windowed import busiest, everywhere, inner, layer_witnesses, sy
 from nnfunc.pool import avg_pool, max_pool
 
 TITLE = "Pooling"
+PROVES = ("max_pool", "avg_pool")
 TIE_POINTS = 16
 SHOWN = (0, 0, 1, 0)  # x_{1,2}: in two windows, second in the first of them
 

@@ -22,6 +22,7 @@ from derivations.symbolic import array, expression, symbolic
 from nnfunc.activations import softmax
 
 TITLE = "Softmax"
+PROVES = ("softmax",)
 SHAPE = (2, 3)
 
 

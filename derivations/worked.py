@@ -21,6 +21,7 @@ from derivations.numeric import settle
 from derivations.proof import Derivation
 
 TITLE = "Worked examples"
+PROVES = ()  # numeric only: nothing runs on symbols
 DIGITS = 40
 TOL = 1e-14
 W = sp.symbols("w_1:7", real=True)

@@ -49,11 +49,6 @@ def last_maximum_pool(window, stride, padding):
     return right._replace(backward=backward)
 
 
-@pytest.fixture(scope="module")
-def all_derivations():
-    return derivations.run()
-
-
 def test_every_derivation_agrees_with_the_code(all_derivations):
     assert len(all_derivations) >= 25
     assert derivations.failures(all_derivations) == []
@@ -63,7 +58,8 @@ def test_every_derivation_agrees_with_the_code(all_derivations):
 
 def test_document_is_up_to_date(all_derivations):
     assert DOCUMENT.read_text(encoding="utf-8") == render(all_derivations), (
-        "docs/derivations.md is out of date with the code: run `python -m derivations` and commit it")
+        "docs/derivations.md is out of date with the code: run `python -m derivations` and commit it "
+        '(README "Adding a layer", step 6)')
 
 
 def test_a_wrong_hand_form_is_caught_and_named():
