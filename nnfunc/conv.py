@@ -3,13 +3,25 @@ from __future__ import annotations
 
 import math
 
-import jax
+from typing import NamedTuple
+
 import jax.numpy as jnp
 from jax import lax
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array, default_float, require_mapping, require_shape
+from nnfunc.validate import as_array
+from nnfunc.weights import checked_weights, normal_weights, weight_arrays
 from nnfunc.windows import patch, per_axis, plan, sliding
+
+
+class ConvSpec(NamedTuple):
+    """What a :func:`conv` layer is: its settings as given (``w_scale`` ``None``: the default)."""
+
+    n_out: int
+    kernel: int | tuple
+    stride: int | tuple
+    padding: str
+    w_scale: float | None
 
 
 def _specs(rank: int, lhs: str, rhs: str, out: str):
@@ -42,18 +54,22 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
         \delta_{\tilde x;\,b,p,c} = \sum_{i,j:\ s i + j = p} \delta_{b,i,o}\, w_{j,c,o}
         = \sum_j \hat\delta_{b,\,p - j,\,o}\, w_{j,c,o},\qquad \delta_x = \delta_{\tilde x}[l : l + n]
 
-    * ``dw`` is the formula itself, one matrix product per kernel offset :math:`j`: the
+    Proof: docs/derivations.md, section "Convolution".
+
+    Implementation:
+
+    * ``∂E/∂w`` is the formula itself, one matrix product per kernel offset :math:`j`: the
       strided slice :math:`\tilde x_{b,\,s i + j,\,c}` over all :math:`(b, i)` times δ,
       summed over :math:`(b, i)`.  (A single convolution with the batch axis as the summed
       feature axis computes the same, but XLA's CPU backend runs that one about 25 times
       slower inside a ``lax.scan`` loop, i.e. inside :func:`nnfunc.fit`.)  The forward
       pass's :math:`r` unread trailing rows are in no slice, so they get no gradient.
-    * ``dx`` is the *full* convolution of the dilated :math:`\hat\delta` (``lhs_dilation = s``,
+    * ``δ_x`` is the *full* convolution of the dilated :math:`\hat\delta` (``lhs_dilation = s``,
       :math:`s-1` zeros between rows) with the kernel, i.e. a correlation with the flipped
       kernel, input and output channels swapped.  Padding :math:`(k-1-l,\ k-1-h+r)`
       (negative where it crops) makes the full convolution, restores the unread rows as
       zeros and drops the padding rows in one step.
-    * ``db`` sums δ over the batch and every position.
+    * ``∂E/∂b`` sums δ over the batch and every position.
 
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> edge = nf.conv(1, 2)                       # 1-D, kernel 2: y_i = x_{i+1} - x_i
@@ -61,8 +77,8 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
     >>> y, cache = edge.forward(params, [[[1.0], [4.0], [9.0]]])
     >>> y[..., 0].tolist()
     [[3.0, 5.0]]
-    >>> grads, dx = edge.backward(params, cache, jnp.ones_like(y))
-    >>> dx[..., 0].tolist(), grads["w"].ravel().tolist(), grads["b"].tolist()
+    >>> grads, delta_x = edge.backward(params, cache, jnp.ones_like(y))
+    >>> delta_x[..., 0].tolist(), grads["w"].ravel().tolist(), grads["b"].tolist()
     ([[-1.0, 0.0, 1.0]], [5.0, 13.0], [2.0])
     """
     if not isinstance(n_out, int) or isinstance(n_out, bool) or n_out < 1:
@@ -74,55 +90,51 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
     def init(key, input_shape):
         p = plan(settings, input_shape, batched=False)
         c_in = input_shape[-1]
-        shape = (*p.window, c_in, n_out)
         scale = 1.0 / math.sqrt(math.prod(p.window) * c_in) if w_scale is None else w_scale
-        w = scale * jax.random.normal(key, shape, default_float())
-        return {"w": w, "b": jnp.zeros((n_out,), default_float())}, (*p.out_sizes, n_out)
+        return normal_weights(key, (*p.window, c_in, n_out), scale), (*p.out_sizes, n_out)
 
-    def checked(params):
-        require_mapping(params, ("w", "b"), name)
-        w = as_array(params["w"], name, "params['w']")
-        b = as_array(params["b"], name, "params['b']")
+    def w_fits(w):
         rank = settings.rank or w.ndim - 2
-        if w.ndim not in (3, 4) or w.ndim != rank + 2 or w.shape[:-2] != per_axis(settings.window, rank) \
-                or w.shape[-1] != n_out:
-            raise ValueError(f"{name}: params['w'] has shape {tuple(w.shape)}, expected "
-                             f"(*kernel, c_in, {n_out}) with kernel {kernel!r}")
-        require_shape(b, (n_out,), name, "params['b']")
-        return w, b
+        return w.ndim in (3, 4) and w.ndim == rank + 2 and w.shape[:-2] == per_axis(settings.window, rank) \
+            and w.shape[-1] == n_out
 
     def geometry(w, x):
-        p = plan(settings._replace(rank=w.ndim - 2), x.shape)
+        return plan(settings._replace(rank=w.ndim - 2), x.shape)
+
+    def forward(params, x):
+        w, b = checked_weights(params, name, n_out, w_fits, f"(*kernel, c_in, {n_out}) with kernel {kernel!r}")
+        x = as_array(x, name)
+        p = geometry(w, x)
         if x.shape[-1] != w.shape[-2]:
             raise ValueError(f"{name}: input has shape {tuple(x.shape)} with {x.shape[-1]} channels but "
                              f"params['w'] has shape {tuple(w.shape)}, for {w.shape[-2]} input channels")
-        return p
-
-    def forward(params, x):
-        w, b = checked(params)
-        x = as_array(x, name)
-        p = geometry(w, x)
         dtype = jnp.result_type(x, w)
         y = lax.conv_general_dilated(x.astype(dtype), w.astype(dtype), p.stride, p.pads,
                                      dimension_numbers=_specs(w.ndim - 2, "N#C", "#IO", "N#C"))
         return y + b, x
 
-    def backward(params, x, dy):
-        w, b = checked(params)
+    def backward(params, x, delta):
+        # forward was y_{b,i,o} = Σ_j Σ_c x̃_{b,si+j,c} w_{j,c,o} + b_o, and cached x; it checked params
+        w, b = weight_arrays(params, name)
         p = geometry(w, x)
         rank = w.ndim - 2
-        dtype = jnp.result_type(x, w, dy)
-        xd, wd, dyd = x.astype(dtype), w.astype(dtype), dy.astype(dtype)
-        x_padded = lax.pad(xd, lax.full((), 0, dtype), p.full_pads(interior=True))
-        summed = tuple(range(rank + 1))  # the batch and spatial axes
-        dw = jnp.stack([jnp.tensordot(patch(x_padded, p, offset), dyd, (summed, summed))
-                        for offset in p.offsets()]).reshape(wd.shape)
-        dx = lax.conv_general_dilated(
-            dyd, jnp.swapaxes(lax.rev(wd, tuple(range(rank))), -1, -2), window_strides=(1,) * rank,
+        dtype = jnp.result_type(x, w, delta)
+        x_common, w_common, delta_common = x.astype(dtype), w.astype(dtype), delta.astype(dtype)
+        # x̃: x with the forward pass's zero padding (l before, h after)
+        x_padded = lax.pad(x_common, lax.full((), 0, dtype), p.full_pads(interior=True))
+        summed = tuple(range(rank + 1))  # the batch and spatial axes (b, i)
+        # ∂E/∂w_{j,c,o} = Σ_{b,i} x̃_{b,si+j,c} δ_{b,i,o}, one product per kernel offset j
+        grad_w = jnp.stack([jnp.tensordot(patch(x_padded, p, offset), delta_common, (summed, summed))
+                            for offset in p.offsets()]).reshape(w_common.shape)
+        # δ_x̃;b,p,c = Σ_j δ̂_{b,p−j,o} w_{j,c,o}: the full convolution of the dilated δ̂ with the
+        # flipped kernel (channels swapped); the padding crops it to δ_x = δ_x̃[l : l + n]
+        delta_x = lax.conv_general_dilated(
+            delta_common, jnp.swapaxes(lax.rev(w_common, tuple(range(rank))), -1, -2),
+            window_strides=(1,) * rank,
             padding=[(k - 1 - lo, k - 1 - hi + r) for k, (lo, hi), r in zip(p.window, p.pads, p.unread)],
             lhs_dilation=p.stride, dimension_numbers=_specs(rank, "N#C", "#IO", "N#C"))
-        db = dyd.sum(axis=tuple(range(rank + 1)))
-        return {"w": dw.astype(w.dtype), "b": db.astype(b.dtype)}, dx.astype(x.dtype)
+        # ∂E/∂b_o = Σ_{b,i} δ_{b,i,o}
+        grad_b = delta_common.sum(axis=tuple(range(rank + 1)))
+        return {"w": grad_w.astype(w.dtype), "b": grad_b.astype(b.dtype)}, delta_x.astype(x.dtype)
 
-    return Layer(init, forward, backward, name,
-                 {"n_out": n_out, "kernel": kernel, "stride": stride, "padding": padding})
+    return Layer(init, forward, backward, name, ConvSpec(n_out, kernel, stride, padding, w_scale))

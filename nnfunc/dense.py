@@ -1,11 +1,20 @@
 r"""The fully connected layer, y = x·W + b, and its delta rule."""
 from __future__ import annotations
 
-import jax
+from typing import NamedTuple
+
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array, default_float, require_mapping, require_shape
+from nnfunc.validate import as_array
+from nnfunc.weights import checked_weights, normal_weights, weight_arrays
+
+
+class DenseSpec(NamedTuple):
+    """What a :func:`dense` layer is: its width and its weights' starting scale (``None``: the default)."""
+
+    n_out: int
+    w_scale: float | None
 
 
 def dense(n_out: int, w_scale: float | None = None) -> Layer:
@@ -23,6 +32,12 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
         \frac{\partial E}{\partial b} = \textstyle\sum_{\text{batch}} \delta,\qquad
         \delta_x = \delta\, W^\top
 
+    Proof: docs/derivations.md, section "Delta rule".
+
+    Implementation: both products name the axes they contract instead of transposing
+    an operand; for a transposed operand XLA copies out :math:`W^\top` and runs the
+    product as a slower fused loop.
+
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> neuron = nf.dense(1)
     >>> y, _ = neuron.forward({"w": [[0.0], [1.0]], "b": [4.0]}, [2, 3])
@@ -38,34 +53,29 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
             raise ValueError(f"{name}: input shape {tuple(input_shape)} has no feature axis")
         n_in = input_shape[-1]
         scale = (1.0 / n_in) ** 0.5 if w_scale is None else w_scale
-        w = scale * jax.random.normal(key, (n_in, n_out), default_float())
-        return {"w": w, "b": jnp.zeros((n_out,), default_float())}, (*input_shape[:-1], n_out)
-
-    def checked(params):
-        require_mapping(params, ("w", "b"), name)
-        w = as_array(params["w"], name, "params['w']")
-        b = as_array(params["b"], name, "params['b']")
-        if w.ndim != 2 or w.shape[1] != n_out:
-            raise ValueError(f"{name}: params['w'] has shape {tuple(w.shape)}, expected (n_in, {n_out})")
-        require_shape(b, (n_out,), name, "params['b']")
-        return w, b
+        return normal_weights(key, (n_in, n_out), scale), (*input_shape[:-1], n_out)
 
     def forward(params, x):
-        w, b = checked(params)
+        w, b = checked_weights(params, name, n_out, lambda w: w.ndim == 2 and w.shape[1] == n_out,
+                               f"(n_in, {n_out})")
         x = as_array(x, name)
         if x.ndim < 1 or x.shape[-1] != w.shape[0]:
             raise ValueError(f"{name}: input has shape {tuple(x.shape)} but params['w'] has shape "
                              f"{tuple(w.shape)}: the last axis of the input must be {w.shape[0]}")
         return x @ w + b, x
 
-    def backward(params, x, dy):
-        w, _ = checked(params)
-        x2 = x.reshape(-1, x.shape[-1])
-        d2 = dy.reshape(-1, dy.shape[-1])
-        # Both products name the axes they contract instead of transposing an operand:
-        # XLA copies out a transposed Wᵀ and runs the product as a slower fused loop.
-        dw = jnp.tensordot(x2, d2, axes=((0,), (0,)))               # xᵀ δ, summed over the batch
-        dx = jnp.tensordot(dy, w, axes=((dy.ndim - 1,), (1,)))     # δ Wᵀ
-        return {"w": dw, "b": d2.sum(axis=0)}, dx
+    def backward(params, x, delta):
+        # forward was y = x W + b with x of shape (..., n_in), and cached x; it checked params
+        w, _ = weight_arrays(params, name)
+        # rows n run over the batch (and any other leading axes): x_ni, δ_nj
+        x_rows = x.reshape(-1, x.shape[-1])
+        delta_rows = delta.reshape(-1, delta.shape[-1])
+        # ∂E/∂W_ij = Σ_n x_ni δ_nj, i.e. xᵀ δ
+        grad_w = jnp.tensordot(x_rows, delta_rows, axes=((0,), (0,)))
+        # δ_x,ni = ∂E/∂x_ni = Σ_j δ_nj W_ij, i.e. δ Wᵀ
+        delta_x = jnp.tensordot(delta, w, axes=((delta.ndim - 1,), (1,)))
+        # ∂E/∂b_j = Σ_n δ_nj
+        grad_b = delta_rows.sum(axis=0)
+        return {"w": grad_w, "b": grad_b}, delta_x
 
-    return Layer(init, forward, backward, name, {"n_out": n_out})
+    return Layer(init, forward, backward, name, DenseSpec(n_out, w_scale))
