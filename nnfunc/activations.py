@@ -5,14 +5,17 @@ weighted input ``z`` and the activation ``a = f(z)`` so that derivatives read as
 the articles write them: :math:`\sigma' = \sigma(1-\sigma)`, :math:`\tanh' = 1-\tanh^2`.
 
 The layer's backward pass is the elementwise delta rule
-:math:`\delta_z = \delta_a \odot f'(z)`.
+:math:`\delta_z = \delta \odot f'(z)`, with :math:`\delta = \partial E/\partial a`
+the δ of the layer's output and :math:`\delta_z` that of its input.
 
-Kinks (the convention is the left-hand derivative, the same as ``jax.grad`` of
-these definitions):
+Kinks, each an activation's :class:`Kink` (the convention is the left-hand
+derivative, the same as ``jax.grad`` of these definitions):
 
 * ``relu'(0) = 0``, ``leaky_relu'(0) = alpha``, ``elu'(0) = alpha``;
 * ``step(0) = 1`` and ``step'(z) = 0`` everywhere (its Dirac spike at 0 is dropped);
 * ``sign(0) = +1`` (article B: −1 if z < 0 else +1) and ``sign'(z) = 0`` everywhere.
+
+Proofs: docs/derivations.md, sections "Activations" and "Softmax".
 """
 from __future__ import annotations
 
@@ -25,8 +28,29 @@ from nnfunc.layer import Layer
 from nnfunc.validate import as_array
 
 
+class Kink(NamedTuple):
+    """The point ``at`` where an activation is not smooth, and the convention the code follows there.
+
+    ``jumps``: whether ``f`` itself jumps at ``at`` (step, sign; then ``f(at)`` is the
+    value on the right and ``f' = 0`` on both sides and at the point); otherwise only
+    the slope jumps and ``f'(at)`` is the slope on the left.
+
+    >>> RELU.kink.at, RELU.kink.jumps
+    (0.0, False)
+    """
+
+    at: float
+    convention: str
+    jumps: bool = False
+
+
 class Activation(NamedTuple):
-    """A scalar activation ``a = f(z)`` and its hand derivative ``df(z, a) = f'(z)``.
+    """A scalar activation ``a = f(z)``, its hand derivative ``df(z, a) = f'(z)``, and its kink.
+
+    ``kink`` is ``None`` for an activation smooth everywhere.  As a layer
+    (:func:`elementwise`) the Activation is the layer's ``spec``.
+
+    Proof: docs/derivations.md, section "Activations".
 
     >>> import jax.numpy as jnp
     >>> float(SIGMOID.derivative(jnp.array(0.0)))
@@ -36,7 +60,7 @@ class Activation(NamedTuple):
     name: str
     f: Callable
     df: Callable
-    kink: str = "smooth everywhere"
+    kink: Kink | None = None
 
     def derivative(self, z):
         """f'(z), computed through ``df(z, f(z))``."""
@@ -46,7 +70,10 @@ class Activation(NamedTuple):
 def elementwise(act: Activation) -> Layer:
     r"""The parameter-free layer applying ``act`` to every element.
 
-    forward: :math:`a = f(z)`; backward: :math:`\delta_z = \delta_a \odot f'(z)`.
+    forward: :math:`a = f(z)`; backward: :math:`\delta_z = \delta \odot f'(z)`.  The layer's
+    ``spec`` is ``act``.
+
+    Proof: docs/derivations.md, section "Activations".
 
     >>> import jax.numpy as jnp
     >>> layer = elementwise(TANH)
@@ -63,9 +90,10 @@ def elementwise(act: Activation) -> Layer:
         a = act.f(z)
         return a, (z, a)
 
-    def backward(params, cache, da):
+    def backward(params, cache, delta):
+        # forward was a = f(z), elementwise; so δ_z = ∂E/∂z = δ ⊙ f'(z), with f'(z) = df(z, a)
         z, a = cache
-        return {}, da * act.df(z, a)
+        return {}, delta * act.df(z, a)
 
     return Layer(init, forward, backward, act.name, act)
 
@@ -78,14 +106,14 @@ STEP = Activation(
     "step",
     lambda z: jnp.where(z >= 0, 1.0, 0.0).astype(z.dtype),
     lambda z, a: jnp.zeros_like(z),
-    "step(0) = 1; step'(z) = 0 for every z, 0 included",
+    Kink(0.0, "step(0) = 1; step'(z) = 0 for every z, 0 included", jumps=True),
 )
 
 SIGN = Activation(
     "sign",
     lambda z: jnp.where(z < 0, -1.0, 1.0).astype(z.dtype),
     lambda z, a: jnp.zeros_like(z),
-    "sign(0) = +1; sign'(z) = 0 for every z, 0 included",
+    Kink(0.0, "sign(0) = +1; sign'(z) = 0 for every z, 0 included", jumps=True),
 )
 
 SIGMOID = Activation("sigmoid", jax.nn.sigmoid, lambda z, a: a * (1 - a))
@@ -96,7 +124,7 @@ RELU = Activation(
     "relu",
     lambda z: jnp.where(z > 0, z, 0.0).astype(z.dtype),
     lambda z, a: jnp.where(z > 0, 1.0, 0.0).astype(z.dtype),
-    "relu'(0) = 0",
+    Kink(0.0, "relu'(0) = 0"),
 )
 
 SOFTPLUS = Activation("softplus", jax.nn.softplus, lambda z, a: jax.nn.sigmoid(z))
@@ -110,7 +138,7 @@ def leaky_relu_activation(alpha: float = 0.01) -> Activation:
         f"leaky_relu({alpha})",
         lambda z: jnp.where(z > 0, z, alpha * z),
         lambda z, a: jnp.where(z > 0, 1.0, alpha).astype(z.dtype),
-        f"leaky_relu'(0) = alpha = {alpha}",
+        Kink(0.0, f"leaky_relu'(0) = alpha = {alpha}"),
     )
 
 
@@ -123,69 +151,108 @@ def elu_activation(alpha: float = 1.0) -> Activation:
         f"elu({alpha})",
         lambda z: jnp.where(z > 0, z, alpha * jnp.expm1(jnp.where(z > 0, 0.0, z))),
         lambda z, a: jnp.where(z > 0, 1.0, a + alpha).astype(z.dtype),
-        f"elu'(0) = alpha = {alpha}",
+        Kink(0.0, f"elu'(0) = alpha = {alpha}"),
     )
 
 
 # --- layer constructors ---------------------------------------------------------
 
 def identity() -> Layer:
-    """a = z; δ_z = δ_a."""
+    """a = z; δ_z = δ.
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(IDENTITY)
 
 
 def step() -> Layer:
-    """Heaviside threshold a = 1 if z ≥ 0 else 0 (McCulloch–Pitts); δ_z = 0."""
+    """Heaviside threshold a = 1 if z ≥ 0 else 0 (McCulloch–Pitts); δ_z = 0.
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(STEP)
 
 
 def sign() -> Layer:
-    """Article B's sign unit a = −1 if z < 0 else +1; δ_z = 0."""
+    """Article B's sign unit a = −1 if z < 0 else +1; δ_z = 0.
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(SIGN)
 
 
 def sigmoid() -> Layer:
-    """σ(z) = 1/(1 + e^(−z)); δ_z = δ_a σ(1 − σ)."""
+    """σ(z) = 1/(1 + e^(−z)); δ_z = δ σ(1 − σ).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(SIGMOID)
 
 
 def tanh() -> Layer:
-    """tanh(z); δ_z = δ_a (1 − tanh²)."""
+    """tanh(z); δ_z = δ (1 − tanh²).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(TANH)
 
 
 def relu() -> Layer:
-    """The ramp max(0, z); δ_z = δ_a [z > 0]."""
+    """The ramp max(0, z); δ_z = δ [z > 0].
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(RELU)
 
 
 def leaky_relu(alpha: float = 0.01) -> Layer:
-    """z for z > 0 else αz; δ_z = δ_a (1 if z > 0 else α)."""
+    """z for z > 0 else αz; δ_z = δ (1 if z > 0 else α).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(leaky_relu_activation(alpha))
 
 
 def softplus() -> Layer:
-    """log(1 + eᶻ); δ_z = δ_a σ(z)."""
+    """log(1 + eᶻ); δ_z = δ σ(z).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(SOFTPLUS)
 
 
 def elu(alpha: float = 1.0) -> Layer:
-    """z for z > 0 else α(eᶻ − 1); δ_z = δ_a (1 if z > 0 else a + α)."""
+    """z for z > 0 else α(eᶻ − 1); δ_z = δ (1 if z > 0 else a + α).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(elu_activation(alpha))
 
 
 def sine() -> Layer:
-    """Article C's example layer sin(z); its backward multiplies by cos(z)."""
+    """Article C's example layer sin(z); its backward multiplies by cos(z).
+
+    Proof: docs/derivations.md, section "Activations".
+    """
     return elementwise(SINE)
+
+
+class SoftmaxSpec(NamedTuple):
+    """What a :func:`softmax` layer is: the axis it normalises over (always the last, -1)."""
+
+    axis: int
 
 
 def softmax() -> Layer:
     r"""Softmax over the last axis, :math:`s_i = e^{z_i} / \sum_j e^{z_j}`.
 
     Its Jacobian is :math:`\partial s_i/\partial z_j = s_i(\mathbb{1}_{ij} - s_j)`, so the
-    backward pass is the Jacobian–vector product, never the Jacobian itself:
+    backward pass is the Jacobian–vector product, never the Jacobian itself; with
+    :math:`\delta = \partial E/\partial s`:
 
-    .. math:: \delta_{z,i} = s_i\Big(\delta_{s,i} - \sum_j \delta_{s,j}\, s_j\Big)
+    .. math:: \delta_{z,i} = s_i\Big(\delta_i - \sum_j \delta_j\, s_j\Big)
+
+    Proof: docs/derivations.md, section "Softmax".
 
     >>> import jax.numpy as jnp
     >>> y, _ = softmax().forward({}, jnp.array([[0.0, 0.0]]))
@@ -203,10 +270,12 @@ def softmax() -> Layer:
         s = jax.nn.softmax(z, axis=-1)
         return s, s
 
-    def backward(params, s, ds):
-        return {}, s * (ds - jnp.sum(ds * s, axis=-1, keepdims=True))
+    def backward(params, s, delta):
+        # forward was s_i = e^{z_i} / Σ_j e^{z_j}, so ∂s_j/∂z_i = s_j(1_ij − s_i) and
+        # δ_z,i = Σ_j δ_j ∂s_j/∂z_i = s_i (δ_i − Σ_j δ_j s_j)
+        return {}, s * (delta - jnp.sum(delta * s, axis=-1, keepdims=True))
 
-    return Layer(init, forward, backward, "softmax", {"axis": -1})
+    return Layer(init, forward, backward, "softmax", SoftmaxSpec(-1))
 
 
 ACTIVATIONS: dict[str, Callable[..., Layer]] = {

@@ -2,16 +2,23 @@ r"""The flatten layer: every axis but the batch axis laid out as one feature axi
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 from nnfunc.layer import Layer
 from nnfunc.validate import as_array
+
+
+class FlattenSpec(NamedTuple):
+    """What a :func:`flatten` layer is: it has no settings."""
 
 
 def flatten() -> Layer:
     r"""Reshape ``(batch, d_1, ..., d_n)`` to ``(batch, d_1 \cdots d_n)``, row-major (C order).
 
     Flatten only moves numbers, so its delta rule moves them back:
-    :math:`\delta_x = \operatorname{reshape}(\delta_y, \text{shape of } x)`.
+    :math:`\delta_x = \operatorname{reshape}(\delta, \text{shape of } x)`.
+
+    Proof: docs/derivations.md, section "Flatten".
 
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> y, cache = nf.flatten().forward({}, jnp.arange(8.0).reshape(2, 2, 2))
@@ -30,7 +37,9 @@ def flatten() -> Layer:
             raise ValueError("flatten: input is a scalar (shape ()); it needs a batch axis")
         return x.reshape(x.shape[0], -1), x.shape
 
-    def backward(params, shape, dy):
-        return {}, dy.reshape(shape)
+    def backward(params, shape, delta):
+        # forward was y_{b,k} = x_{b,d_1..d_n} with k the row-major index of (d_1..d_n); so
+        # δ_x;b,d_1..d_n = δ_{b,k}: δ laid back out in the shape of x
+        return {}, delta.reshape(shape)
 
-    return Layer(init, forward, backward, "flatten", {})
+    return Layer(init, forward, backward, "flatten", FlattenSpec())

@@ -23,9 +23,22 @@ from nnfunc.validate import as_array
 class Layer(NamedTuple):
     """A layer: ``init``, ``forward`` and hand-written ``backward``, all pure.
 
-    ``name`` is used in error messages and reports; ``spec`` describes what the
-    layer is (for activation layers the :class:`nnfunc.activations.Activation`
-    with the scalar function and its derivative; for others a dict of settings).
+    ``backward(params, cache, delta) -> (grads, delta_x)`` takes δ = ∂E/∂y of the
+    layer's output and gives ∂E/∂θ (the structure of ``params``) and δ_x = ∂E/∂x.
+
+    ``name`` is used in error messages and reports.  ``spec`` says what the layer is,
+    as a NamedTuple of a type stated per kind, defined beside its constructor:
+
+    * :class:`SerialSpec` ``(layers)`` for :func:`serial`;
+    * :class:`nnfunc.dense.DenseSpec` ``(n_out, w_scale)``;
+    * :class:`nnfunc.conv.ConvSpec` ``(n_out, kernel, stride, padding, w_scale)``;
+    * :class:`nnfunc.pool.PoolSpec` ``(kind, window, stride, padding)``, ``kind`` ``"max"`` or ``"avg"``;
+    * :class:`nnfunc.flatten.FlattenSpec` ``()``;
+    * :class:`nnfunc.activations.SoftmaxSpec` ``(axis)``;
+    * the :class:`nnfunc.activations.Activation` itself (scalar function, derivative,
+      kink) for an elementwise activation layer.
+
+    A layer of one's own may use any NamedTuple (or ``None``).
 
     Example::
 
@@ -33,16 +46,24 @@ class Layer(NamedTuple):
         >>> net = nf.serial(nf.dense(3), nf.sigmoid(), nf.dense(1))
         >>> params, out_shape = net.init(jax.random.key(0), (2,))
         >>> y, cache = net.forward(params, [[2.0, 3.0]])
-        >>> dparams, dx = net.backward(params, cache, y)
-        >>> out_shape, y.shape, dx.shape
+        >>> grads, delta_x = net.backward(params, cache, y)
+        >>> out_shape, y.shape, delta_x.shape
         ((1,), (1, 1), (1, 2))
+        >>> [layer.spec for layer in net.spec.layers][:2]
+        [DenseSpec(n_out=3, w_scale=None), Activation(name='sigmoid', ...)]
     """
 
     init: Callable[..., Any]
     forward: Callable[..., Any]
     backward: Callable[..., Any]
     name: str = "layer"
-    spec: Any = None
+    spec: tuple | None = None
+
+
+class SerialSpec(NamedTuple):
+    """What a :func:`serial` network is: its layers, first to last."""
+
+    layers: tuple
 
 
 def serial(*layers: Layer) -> Layer:
@@ -54,7 +75,9 @@ def serial(*layers: Layer) -> Layer:
     its input, which is the δ handed to the layer before it:
     :math:`\delta^{(l-1)} = \mathrm{backward}_l(\delta^{(l)})`.
 
-    Params are a tuple with one entry per layer.
+    Params are a tuple with one entry per layer; the spec is :class:`SerialSpec`.
+
+    Proof: docs/derivations.md, section "Delta rule".
 
     >>> import nnfunc as nf
     >>> nf.serial(nf.dense(2), nf.tanh()).name
@@ -88,13 +111,16 @@ def serial(*layers: Layer) -> Layer:
             caches.append(cache)
         return x, tuple(caches)
 
-    def backward(params, caches, dy):
+    def backward(params, caches, delta):
+        # forward was a⁽ˡ⁾ = f_l(a⁽ˡ⁻¹⁾) for l = 1..L, with y = a⁽ᴸ⁾ and δ = δ⁽ᴸ⁾ = ∂E/∂y
         grads = [None] * len(layers)
         for i in reversed(range(len(layers))):
-            grads[i], dy = layers[i].backward(params[i], caches[i], dy)
-        return tuple(grads), dy
+            # layer l turns δ⁽ˡ⁾ into ∂E/∂θ_l and δ⁽ˡ⁻¹⁾ = ∂E/∂a⁽ˡ⁻¹⁾, the δ of the layer before
+            grads[i], delta = layers[i].backward(params[i], caches[i], delta)
+        # after the first layer, δ⁽⁰⁾ = ∂E/∂x: the network's δ_x
+        return tuple(grads), delta
 
-    return Layer(init, forward, backward, name, {"layers": layers})
+    return Layer(init, forward, backward, name, SerialSpec(layers))
 
 
 def backprop(net: Layer, loss) -> Callable:
@@ -110,6 +136,8 @@ def backprop(net: Layer, loss) -> Callable:
     No ``jax.grad`` is used; compare with :func:`jax.value_and_grad` to verify.
     Targets must have exactly the shape of the network's output.
 
+    Proof: docs/derivations.md, sections "Delta rule" and "Worked examples".
+
     >>> import jax, nnfunc as nf
     >>> net = nf.serial(nf.dense(1), nf.sigmoid())
     >>> params, _ = net.init(jax.random.key(0), (2,))
@@ -124,6 +152,7 @@ def backprop(net: Layer, loss) -> Callable:
         if t.shape != y.shape:
             raise ValueError(f"backprop({net.name}, {loss.name}): targets have shape {tuple(t.shape)} "
                              f"but the network's output has shape {tuple(y.shape)}")
+        # δ = ∂E/∂y from the loss; the network's backward carries it down to ∂E/∂θ
         grads, _ = net.backward(params, cache, loss.grad(y, t))
         return loss.value(y, t), grads
 
@@ -151,9 +180,10 @@ def hand_vjp(layer: Layer) -> Callable:
         y, cache = layer.forward(params, x)
         return y, (params, cache)
 
-    def bwd(res, dy):
+    def bwd(res, delta):
+        # JAX's cotangent of y is δ = ∂E/∂y; the hand backward returns (∂E/∂θ, δ_x), JAX's (params, x) order
         params, cache = res
-        return layer.backward(params, cache, dy)
+        return layer.backward(params, cache, delta)
 
     apply_arrays.defvjp(fwd, bwd)
 

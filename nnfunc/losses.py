@@ -12,6 +12,8 @@ Kink and edge conventions:
 * Cross-entropies on probabilities clip y to [ε, 1 − ε] (ε the dtype's machine
   epsilon) so the value stays finite; the gradient is 0 where the clip is active,
   exactly as the derivative of the clipped definition.
+
+Proof: docs/derivations.md, section "Losses".
 """
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ import jax.numpy as jnp
 
 
 class Loss(NamedTuple):
-    """``value(y, t) -> scalar`` and its hand gradient ``grad(y, t) -> ∂E/∂y``.
+    """``value(y, t) -> E`` and its hand gradient ``grad(y, t) -> δ = ∂E/∂y``.
+
+    δ has the shape of ``y``; it is the δ handed to the network's backward pass.
+    Proof: docs/derivations.md, section "Losses".
 
     >>> import jax.numpy as jnp
     >>> float(mse.value(jnp.zeros(4), jnp.array([1.0, 0.0, 0.0, 1.0])))
@@ -48,35 +53,35 @@ def _clip_unit(y):
 sum_errors = Loss(
     "sum_errors",
     lambda y, t: jnp.sum(t - y),
-    lambda y, t: -jnp.ones_like(y),
+    lambda y, t: -jnp.ones_like(y),  # δ = ∂E/∂y = −1
     "E = Σ (t − y); ∂E/∂y = −1.  Errors of opposite sign cancel (article A).",
 )
 
 sum_abs_errors = Loss(
     "sum_abs_errors",
     lambda y, t: jnp.sum(jnp.abs(t - y)),
-    lambda y, t: jnp.sign(y - t),
+    lambda y, t: jnp.sign(y - t),  # δ = ∂E/∂y = sign(y − t), 0 at y = t
     "E = Σ |t − y|; ∂E/∂y = sign(y − t), 0 at y = t (article A: a kink at the minimum).",
 )
 
 sse = Loss(
     "sse",
     lambda y, t: jnp.sum((y - t) ** 2),
-    lambda y, t: 2 * (y - t),
+    lambda y, t: 2 * (y - t),  # δ = ∂E/∂y = 2(y − t)
     "E = Σ (y − t)²; ∂E/∂y = 2(y − t) (article A's sum of squared errors).",
 )
 
 half_sse = Loss(
     "half_sse",
     lambda y, t: 0.5 * jnp.sum((y - t) ** 2),
-    lambda y, t: y - t,
+    lambda y, t: y - t,  # δ = ∂E/∂y = y − t
     "E = ½ Σ (y − t)²; ∂E/∂y = y − t (article B).",
 )
 
 mse = Loss(
     "mse",
     lambda y, t: jnp.mean((y - t) ** 2),
-    lambda y, t: 2 * (y - t) / y.size,
+    lambda y, t: 2 * (y - t) / y.size,  # δ = ∂E/∂y = 2(y − t)/N
     "E = (1/N) Σ (y − t)² over all N elements; ∂E/∂y = 2(y − t)/N (article E).",
 )
 
@@ -88,6 +93,7 @@ def _bce_value(y, t):
 
 def _bce_grad(y, t):
     yc, inside = _clip_unit(y)
+    # δ = ∂E/∂y = (y − t) / (y(1 − y)) / N inside [ε, 1 − ε], 0 where the clip holds y
     return jnp.where(inside, (yc - t) / (yc * (1 - yc)), 0.0) / y.size
 
 
@@ -104,6 +110,7 @@ def _cce_value(y, t):
 
 def _cce_grad(y, t):
     eps = jnp.finfo(y.dtype).eps
+    # δ = ∂E/∂y = −t / (m y) above ε, 0 where the clip holds y at ε
     return jnp.where(y > eps, -t / jnp.maximum(y, eps), 0.0) / _examples(y)
 
 
@@ -120,6 +127,7 @@ def _sce_value(z, t):
 
 def _sce_grad(z, t):
     p = jax.nn.softmax(z, axis=-1)
+    # δ = ∂E/∂z_k = (p_k Σ_j t_j − t_k) / m, since ∂logsumexp(z)/∂z_k = p_k = softmax(z)_k
     return (p * jnp.sum(t, axis=-1, keepdims=True) - t) / _examples(z)
 
 

@@ -1,13 +1,16 @@
 r"""Max- and average-pooling over one or two spatial axes, channels last, and their delta rules.
 
 Each channel is pooled on its own.  Window geometry (``"VALID"``/``"SAME"``, the
-padding split, the unread trailing rows) is in :mod:`nnfunc.windows`.  Both backward
-passes are sums over the :math:`k_1 k_2` window offsets :math:`j` (a short Python
-loop over the window, never over positions): at each offset the strided slice of the
-input is compared or weighted and the result is scattered back with one
-``lax.pad``.  Under ``jax.jit`` XLA fuses the loop into a single pass.
+padding split, the unread trailing rows) is in :mod:`nnfunc.windows`.
+
+Implementation: both backward passes are sums over the :math:`k_1 k_2` window offsets
+:math:`j` (a short Python loop over the window, never over positions): at each offset
+the strided slice of the input is compared or weighted and the result is scattered
+back with one ``lax.pad``.  Under ``jax.jit`` XLA fuses the loop into a single pass.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -18,8 +21,21 @@ from nnfunc.validate import as_array
 from nnfunc.windows import Plan, patch, plan, scatter, sliding
 
 
-def _pool(name: str, window, stride, padding: str, reduce, route) -> Layer:
-    """A parameter-free window layer: ``reduce(x, plan) -> y``, ``route(x, y, dy, plan) -> dx``."""
+class PoolSpec(NamedTuple):
+    """What a pooling layer is: ``kind`` (``"max"`` or ``"avg"``) and its settings as given
+    (``stride`` ``None``: the window)."""
+
+    kind: str
+    window: int | tuple
+    stride: int | tuple | None
+    padding: str
+
+
+def _pool(spec: PoolSpec, reduce, route) -> Layer:
+    """A parameter-free window layer: ``reduce(x, plan) -> y``, ``route(x, y, delta, plan) -> delta_x``."""
+    kind, window, stride, padding = spec
+    extra = "" if stride is None else f", {stride}"
+    name = f"{kind}_pool({window}{extra}{'' if padding == 'VALID' else ', SAME'})"
     settings = sliding(name, window, window if stride is None else stride, padding)
 
     def init(key, input_shape):
@@ -31,21 +47,16 @@ def _pool(name: str, window, stride, padding: str, reduce, route) -> Layer:
         y = reduce(x, plan(settings, x.shape))
         return y, (x, y)
 
-    def backward(params, cache, dy):
+    def backward(params, cache, delta):
+        # forward was y = reduce(x); route gives δ_x = ∂E/∂x from δ = ∂E/∂y
         x, y = cache
-        return {}, route(x, y, dy, plan(settings, x.shape))
+        return {}, route(x, y, delta, plan(settings, x.shape))
 
-    return Layer(init, forward, backward, name,
-                 {"window": window, "stride": stride, "padding": padding})
+    return Layer(init, forward, backward, name, spec)
 
 
 def _reduce_window(x, p: Plan, init, op):
     return lax.reduce_window(x, init, op, (1, *p.window, 1), (1, *p.stride, 1), p.full_pads())
-
-
-def _title(kind: str, window, stride, padding: str) -> str:
-    extra = "" if stride is None else f", {stride}"
-    return f"{kind}({window}{extra}{'' if padding == 'VALID' else ', SAME'})"
 
 
 def max_pool(window, stride=None, padding: str = "VALID") -> Layer:
@@ -69,6 +80,8 @@ def max_pool(window, stride=None, padding: str = "VALID") -> Layer:
     ``lax.reduce_window`` with ``lax.max`` (XLA's select-and-scatter keeps the first
     element that is ``>=`` all later ones), so the two agree exactly at ties too.
 
+    Proof: docs/derivations.md, section "Pooling".
+
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> pool = nf.max_pool(2)                        # 1-D, windows [1, 3] and [3, 2]
     >>> y, cache = pool.forward({}, [[[1.0], [3.0], [3.0], [2.0]]])
@@ -85,17 +98,21 @@ def max_pool(window, stride=None, padding: str = "VALID") -> Layer:
     def reduce(x, p):
         return _reduce_window(x, p, -jnp.inf, lax.max)
 
-    def route(x, y, dy, p):
+    def route(x, y, delta, p):
+        # x̃: x padded with −∞, as the forward pass saw it
         x_padded = lax.pad(x, jnp.array(-jnp.inf, x.dtype), p.full_pads(interior=True))
+        # taken_{b,i,c}: whether an offset before j already was the window's maximum
         taken = jnp.zeros(y.shape, bool)
-        dx = jnp.zeros_like(x)
+        delta_x = jnp.zeros_like(x)
         for offset in p.offsets():
+            # [j = j*_{b,i,c}]: x̃_{b,si+j,c} = y_{b,i,c} and no earlier offset was
             first = (patch(x_padded, p, offset) == y) & ~taken
             taken = taken | first
-            dx = dx + scatter(jnp.where(first, dy, 0).astype(x.dtype), p, offset)
-        return dx
+            # δ_x;b,si+j,c += δ_{b,i,c} [j = j*]  (rows in the padding dropped)
+            delta_x = delta_x + scatter(jnp.where(first, delta, 0).astype(x.dtype), p, offset)
+        return delta_x
 
-    return _pool(_title("max_pool", window, stride, padding), window, stride, padding, reduce, route)
+    return _pool(PoolSpec("max", window, stride, padding), reduce, route)
 
 
 def _counts(p: Plan):
@@ -121,6 +138,8 @@ def avg_pool(window, stride=None, padding: str = "VALID") -> Layer:
 
     Each window shares its δ equally among its real elements.
 
+    Proof: docs/derivations.md, section "Pooling".
+
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> pool = nf.avg_pool(2, 1, "SAME")             # windows [1, 3] and [3] (+ padding)
     >>> y, cache = pool.forward({}, [[[1.0], [3.0]]])
@@ -133,8 +152,10 @@ def avg_pool(window, stride=None, padding: str = "VALID") -> Layer:
     def reduce(x, p):
         return _reduce_window(x, p, 0.0, lax.add) / _counts(p).astype(x.dtype)
 
-    def route(x, y, dy, p):
-        share = (dy / _counts(p)).astype(x.dtype)
+    def route(x, y, delta, p):
+        # each real element's share of its window's δ: δ_{b,i,c} / N_i
+        share = (delta / _counts(p)).astype(x.dtype)
+        # δ_x;b,si+j,c = Σ_{i,j} δ_{b,i,c} / N_i  (rows in the padding dropped)
         return sum(scatter(share, p, offset) for offset in p.offsets())
 
-    return _pool(_title("avg_pool", window, stride, padding), window, stride, padding, reduce, route)
+    return _pool(PoolSpec("avg", window, stride, padding), reduce, route)

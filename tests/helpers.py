@@ -4,26 +4,26 @@ import jax.numpy as jnp
 
 import nnfunc as nf
 
-KINKED = ("step", "sign", "relu", "leaky_relu", "elu")
-
-
 def normal(seed: int, shape, dtype=jnp.float64):
     """Standard normal array from an explicit seed."""
     return jax.random.normal(jax.random.key(seed), shape, dtype)
 
 
-def pre_activations(net, params, x):
-    """Every kinked elementwise layer's input z, found in the serial network's caches."""
+def is_kinked(layer) -> bool:
+    """Whether ``layer`` is an elementwise activation with a kink (its Activation says so)."""
+    return isinstance(layer.spec, nf.Activation) and layer.spec.kink is not None
+
+
+def distances_to_kinks(net, params, x):
+    """|z − kink| for every kinked elementwise layer's input z, found in the serial network's caches."""
     _, caches = net.forward(params, x)
-    layers = net.spec["layers"]
-    return [cache[0] for layer, cache in zip(layers, caches)
-            if isinstance(layer.spec, nf.Activation) and layer.spec.name.startswith(KINKED)]
+    return [jnp.abs(cache[0] - layer.spec.kink.at)
+            for layer, cache in zip(net.spec.layers, caches) if is_kinked(layer)]
 
 
 def min_distance_to_kink(net, params, x) -> float:
-    """The smallest |z| over all kinked activations of ``net`` (inf if none)."""
-    zs = pre_activations(net, params, x)
-    return min((float(jnp.min(jnp.abs(z))) for z in zs), default=float("inf"))
+    """The smallest |z − kink| over all kinked activations of ``net`` (inf if none)."""
+    return min((float(jnp.min(d)) for d in distances_to_kinks(net, params, x)), default=float("inf"))
 
 
 def mnist_like_present() -> bool:

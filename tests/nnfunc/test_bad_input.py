@@ -74,8 +74,8 @@ def test_integer_lists_are_accepted_as_floats():
     layer = nf.dense(1)
     y, cache = layer.forward({"w": [[0], [1]], "b": [4]}, [2, 3])
     assert y.dtype == jnp.float64 and y.tolist() == [7.0]
-    grads, dx = layer.backward({"w": [[0], [1]], "b": [4]}, cache, jnp.array([1.5]))
-    assert grads["w"].tolist() == [[3.0], [4.5]] and dx.tolist() == [0.0, 1.5]
+    grads, delta_x = layer.backward({"w": [[0], [1]], "b": [4]}, cache, jnp.array([1.5]))
+    assert grads["w"].tolist() == [[3.0], [4.5]] and delta_x.tolist() == [0.0, 1.5]
 
 
 def test_not_a_layer_in_serial():

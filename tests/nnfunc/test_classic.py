@@ -239,8 +239,8 @@ def test_gate_hand_backward_gives_the_product_rule():
     xy = np.random.default_rng(8).uniform(-1.0, 1.0, (20, 2))
     net, params = multiplication_gate(nf.softplus(), 1e-3)
     y, cache = net.forward(params, xy)
-    _, dx = net.backward(params, cache, np.ones(y.shape))
-    np.testing.assert_allclose(dx, xy[:, ::-1], atol=1e-5)
+    _, delta_x = net.backward(params, cache, np.ones(y.shape))
+    np.testing.assert_allclose(delta_x, xy[:, ::-1], atol=1e-5)
 
 
 def test_gate_scale_may_be_traced():

@@ -57,8 +57,8 @@ def test_forward_is_the_definition(case):
 @given(cases())
 def test_hand_backward_matches_jax_vjp_and_finite_differences(case):
     layer, params, x, rng = layer_and_inputs(case)
-    dy = upstream(layer, params, x, rng)
-    check_layer(compiled(layer), params, x, jax.random.key(case.seed), dy).assert_ok()
+    delta = upstream(layer, params, x, rng)
+    check_layer(compiled(layer), params, x, jax.random.key(case.seed), delta).assert_ok()
 
 
 @pytest.mark.parametrize("case", FIXED)
@@ -72,8 +72,8 @@ def test_float32_within_stated_bound(case):
     """float32: hand vs jax.vjp within 1e-5 normwise (check_layer's float32 default)."""
     layer, params, x, rng = layer_and_inputs(case, jnp.float32)
     assert {np.dtype(jnp.float32)} == {np.asarray(leaf).dtype for leaf in jax.tree.leaves((params, x))}
-    dy = upstream(layer, params, x, rng)
-    check_layer(layer, params, x, jax.random.key(case.seed), dy).assert_ok()
+    delta = upstream(layer, params, x, rng)
+    check_layer(layer, params, x, jax.random.key(case.seed), delta).assert_ok()
 
 
 def test_rows_the_forward_never_reads_get_zero_gradient():
@@ -81,9 +81,9 @@ def test_rows_the_forward_never_reads_get_zero_gradient():
     layer = nf.conv(1, 3, 2)
     params = {"w": jnp.array([1.0, 2.0, 3.0]).reshape(3, 1, 1), "b": jnp.zeros(1)}
     x = jnp.arange(6.0).reshape(1, 6, 1)
-    grads, dx = backward(layer, params, x, jnp.array([10.0, 100.0]).reshape(1, 2, 1))
+    grads, delta_x = backward(layer, params, x, jnp.array([10.0, 100.0]).reshape(1, 2, 1))
     # δx[p] = Σ_{2i+j=p} δ_i w_j: rows 0,1,2 from i = 0; rows 2,3,4 from i = 1.
-    assert dx.ravel().tolist() == [10.0, 20.0, 30.0 + 100.0, 200.0, 300.0, 0.0]
+    assert delta_x.ravel().tolist() == [10.0, 20.0, 30.0 + 100.0, 200.0, 300.0, 0.0]
     # dw[j] = Σ_i x[2i + j] δ_i = 10 x[j] + 100 x[2 + j].
     assert grads["w"].ravel().tolist() == [200.0, 310.0, 420.0]
     assert grads["b"].tolist() == [110.0]
@@ -96,8 +96,8 @@ def test_same_padding_worked_example():
     x = jnp.array([1.0, 2.0, 3.0, 4.0]).reshape(1, 4, 1)
     y, cache = layer.forward(params, x)
     assert y.ravel().tolist() == [1 + 4 + 9 + 0.5, 3 + 8 + 0.5]
-    grads, dx = layer.backward(params, cache, jnp.array([1.0, -1.0]).reshape(1, 2, 1))
-    assert dx.ravel().tolist() == [1.0, 2.0, 3.0 - 1.0, -2.0]
+    grads, delta_x = layer.backward(params, cache, jnp.array([1.0, -1.0]).reshape(1, 2, 1))
+    assert delta_x.ravel().tolist() == [1.0, 2.0, 3.0 - 1.0, -2.0]
     assert grads["w"].ravel().tolist() == [1.0 - 3.0, 2.0 - 4.0, 3.0]
 
 

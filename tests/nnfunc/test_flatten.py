@@ -13,9 +13,9 @@ def test_row_major_order_and_shapes():
     x = jnp.arange(24.0).reshape(2, 3, 2, 2)
     y, cache = layer.forward({}, x)
     assert y.shape == (2, 12) and y[1].tolist() == list(range(12, 24))
-    dy = jax.random.normal(jax.random.key(0), y.shape)
-    _, dx = layer.backward({}, cache, dy)
-    assert dx.shape == x.shape and dx[1, 2, 1, 0] == dy[1, 10]   # 2·4 + 1·2 + 0 = 10
+    delta = jax.random.normal(jax.random.key(0), y.shape)
+    _, delta_x = layer.backward({}, cache, delta)
+    assert delta_x.shape == x.shape and delta_x[1, 2, 1, 0] == delta[1, 10]   # 2·4 + 1·2 + 0 = 10
 
 
 def test_hand_backward_matches_jax_vjp_and_finite_differences():

@@ -14,8 +14,7 @@ import nnfunc as nf
 from nnfunc.check import check_backprop, check_layer
 from tests.helpers import min_distance_to_kink, normal
 
-ACTIVATIONS = ["identity", "step", "sign", "sigmoid", "tanh", "relu", "leaky_relu", "softplus",
-               "elu", "sine", "softmax"]
+ACTIVATIONS = sorted(nf.ACTIVATIONS)  # every registered activation, by name
 
 networks = st.fixed_dictionaries({
     "widths": st.lists(st.sampled_from([1, 3]), min_size=1, max_size=4),
@@ -70,7 +69,7 @@ def test_float32_network_within_stated_bound():
     report.assert_ok()
 
 
-def test_backward_is_linear_in_dy_and_zero_for_zero_dy():
+def test_backward_is_linear_in_delta_and_zero_for_zero_delta():
     net, params = mlp(jax.random.key(1))
     x = normal(2, (4, 3))
     _, cache = net.forward(params, x)
@@ -133,7 +132,7 @@ def test_hand_vjp_makes_jax_grad_use_the_hand_backward():
 def test_hand_vjp_really_calls_the_hand_backward():
     """A layer whose backward is deliberately doubled: jax.grad through the bridge sees 2×."""
     sine = nf.sine()
-    doubled = sine._replace(backward=lambda p, c, dy: jax.tree.map(lambda g: 2 * g, sine.backward(p, c, dy)))
+    doubled = sine._replace(backward=lambda p, c, delta: jax.tree.map(lambda g: 2 * g, sine.backward(p, c, delta)))
     x = normal(15, (3,))
     grad = jax.grad(lambda x: nf.hand_vjp(doubled)({}, x).sum())(x)
     np.testing.assert_allclose(grad, 2 * jnp.cos(x), rtol=1e-14)

@@ -65,8 +65,8 @@ def test_forward_is_the_definition(kind, case):
 @given(case=cases())
 def test_hand_backward_matches_jax_vjp_and_finite_differences(kind, case):
     layer, params, x, rng = layer_and_inputs(kind, case)
-    dy = upstream(layer, params, x, rng)
-    check_layer(compiled(layer), params, x, jax.random.key(case.seed), dy).assert_ok()
+    delta = upstream(layer, params, x, rng)
+    check_layer(compiled(layer), params, x, jax.random.key(case.seed), delta).assert_ok()
 
 
 @pytest.mark.parametrize("kind", POOLS)
@@ -82,8 +82,8 @@ def test_float32_within_stated_bound(kind, case):
     """float32: hand vs jax.vjp within 1e-5 normwise (check_layer's float32 default)."""
     layer, params, x, rng = layer_and_inputs(kind, case, jnp.float32)
     assert x.dtype == jnp.float32
-    dy = upstream(layer, params, x, rng)
-    check_layer(layer, params, x, jax.random.key(case.seed), dy).assert_ok()
+    delta = upstream(layer, params, x, rng)
+    check_layer(layer, params, x, jax.random.key(case.seed), delta).assert_ok()
 
 
 # --- max-pool ties, on purpose ------------------------------------------------------------
@@ -95,11 +95,11 @@ def test_tie_in_one_window_goes_to_the_first_maximum_in_row_major_order():
     layer = nf.max_pool((2, 2), 1)      # overlapping windows
     y, cache = layer.forward({}, x)
     assert y[0, ..., 0].tolist() == [[7.0, 7.0], [7.0, 7.0]]
-    dy = jnp.array([[1.0, 10.0], [100.0, 1000.0]]).reshape(1, 2, 2, 1)
-    _, dx = layer.backward({}, cache, dy)
+    delta = jnp.array([[1.0, 10.0], [100.0, 1000.0]]).reshape(1, 2, 2, 1)
+    _, delta_x = layer.backward({}, cache, delta)
     # Windows (0,0) and (0,1) meet the 7 at (0,1) first in row-major order, window (1,0) the 7
     # at (1,0), window (1,1) the 7 at (1,1); the other 7s in each window get nothing.
-    assert dx[0, ..., 0].tolist() == [[0.0, 11.0, 0.0],
+    assert delta_x[0, ..., 0].tolist() == [[0.0, 11.0, 0.0],
                                       [100.0, 1000.0, 0.0],
                                       [0.0, 0.0, 0.0]]
 
@@ -109,8 +109,8 @@ def test_all_equal_window_and_padding_never_wins():
     x = jnp.full((1, 4, 1), -2.0)
     y, cache = layer.forward({}, x)
     assert y.ravel().tolist() == [-2.0, -2.0]
-    _, dx = layer.backward({}, cache, jnp.array([3.0, 5.0]).reshape(1, 2, 1))
-    assert dx.ravel().tolist() == [3.0, 0.0, 5.0, 0.0]
+    _, delta_x = layer.backward({}, cache, jnp.array([3.0, 5.0]).reshape(1, 2, 1))
+    assert delta_x.ravel().tolist() == [3.0, 0.0, 5.0, 0.0]
 
 
 @SETTINGS
@@ -122,11 +122,11 @@ def test_ties_route_exactly_like_jax_vjp_of_reduce_window_max(case):
     rng = np.random.default_rng(case.seed)
     x = jnp.asarray(rng.integers(-2, 3, case.shape), jnp.float64)
     y, vjp = jax.vjp(lambda xx: layer.forward({}, xx)[0], x)
-    dy = jnp.asarray(rng.integers(-9, 10, y.shape), jnp.float64)
-    _, dx = backward(layer, {}, x, dy)
-    np.testing.assert_array_equal(dx, vjp(dy)[0])
+    delta = jnp.asarray(rng.integers(-9, 10, y.shape), jnp.float64)
+    _, delta_x = backward(layer, {}, x, delta)
+    np.testing.assert_array_equal(delta_x, vjp(delta)[0])
     # every window hands all of its δ to exactly one element
-    assert float(dx.sum()) == float(dy.sum())
+    assert float(delta_x.sum()) == float(delta.sum())
 
 
 # --- geometry and bad input --------------------------------------------------------------

@@ -12,6 +12,6 @@ def test_bfloat16_passes_through_a_dense_layer_and_its_backward():
     params = jax.tree.map(lambda a: a.astype(jnp.bfloat16), params)
     x = jax.random.normal(jax.random.key(1), (4, 2), jnp.bfloat16)
     y, cache = layer.forward(params, x)
-    dparams, dx = layer.backward(params, cache, jax.random.normal(jax.random.key(2), (4, 3), jnp.bfloat16))
-    assert y.dtype == dx.dtype == dparams["w"].dtype == dparams["b"].dtype == jnp.bfloat16
+    grads, delta_x = layer.backward(params, cache, jax.random.normal(jax.random.key(2), (4, 3), jnp.bfloat16))
+    assert y.dtype == delta_x.dtype == grads["w"].dtype == grads["b"].dtype == jnp.bfloat16
     assert as_array(x, "where").dtype == jnp.bfloat16

@@ -65,9 +65,9 @@ def upstream(layer, params, x, rng):
     return normal(rng, y.shape, y.dtype)
 
 
-def backward(layer, params, x, dy):
-    """``(dparams, dx)`` of ``layer`` at ``(params, x)`` for the upstream gradient ``dy``."""
-    return layer.backward(params, layer.forward(params, x)[1], dy)
+def backward(layer, params, x, delta):
+    """``(grads, delta_x)`` of ``layer`` at ``(params, x)`` for the upstream gradient ``delta``."""
+    return layer.backward(params, layer.forward(params, x)[1], delta)
 
 
 def compiled(layer):
@@ -86,51 +86,51 @@ def error(a, b) -> float:
                for u, v in zip(jax.tree.leaves(a), jax.tree.leaves(b)))
 
 
-def assert_linear_in_dy(layer, params, x, rng):
+def assert_linear_in_delta(layer, params, x, rng):
     """backward(a δ₁ + b δ₂) = a backward(δ₁) + b backward(δ₂); backward(0) is exactly 0."""
     d1, d2 = upstream(layer, params, x, rng), upstream(layer, params, x, rng)
     a, b = 0.7, -1.9
     run = jax.jit(lambda d: backward(layer, params, x, d))
     combined = run(a * d1 + b * d2)
     separate = jax.tree.map(lambda u, v: a * u + b * v, run(d1), run(d2))
-    assert error(combined, separate) <= 1e-13, f"{layer.name}: backward is not linear in dy"
+    assert error(combined, separate) <= 1e-13, f"{layer.name}: backward is not linear in delta"
     zero = run(jnp.zeros_like(d1))
     for leaf in jax.tree.leaves(zero):
-        assert not np.any(np.asarray(leaf)), f"{layer.name}: dy = 0 gives a non-zero gradient"
+        assert not np.any(np.asarray(leaf)), f"{layer.name}: delta = 0 gives a non-zero gradient"
 
 
 def assert_jit_equals_eager(layer, params, x, rng):
     """The jit-compiled forward and backward give the eager results (float64, to rounding)."""
-    dy = upstream(layer, params, x, rng)
+    delta = upstream(layer, params, x, rng)
 
     def run(p, xx, d):
         y, cache = layer.forward(p, xx)
         return y, layer.backward(p, cache, d)
 
-    assert error(jax.jit(run)(params, x, dy), run(params, x, dy)) <= 1e-14, \
+    assert error(jax.jit(run)(params, x, delta), run(params, x, delta)) <= 1e-14, \
         f"{layer.name}: jit differs from eager"
 
 
 def assert_vmap_equals_loop(layer, params, x, rng, n: int = 3):
-    """``jax.vmap`` of backward over n stacked (params, x, dy) equals a Python loop over them
+    """``jax.vmap`` of backward over n stacked (params, x, delta) equals a Python loop over them
     (both compiled: vmap changes the program, jit alone does not, see above)."""
     params_n = jax.tree.map(lambda p: p + 0.1 * normal(rng, (n, *p.shape)), params)
     x_n = x + normal(rng, (n, *x.shape))
-    dy_n = jnp.stack([upstream(layer, params, x, rng) for _ in range(n)])
+    delta_n = jnp.stack([upstream(layer, params, x, rng) for _ in range(n)])
 
     def run(p, xx, d):
         return backward(layer, p, xx, d)
 
-    batched = jax.jit(jax.vmap(run))(params_n, x_n, dy_n)
+    batched = jax.jit(jax.vmap(run))(params_n, x_n, delta_n)
     one = jax.jit(run)
-    looped = [one(jax.tree.map(lambda p: p[i], params_n), x_n[i], dy_n[i]) for i in range(n)]
+    looped = [one(jax.tree.map(lambda p: p[i], params_n), x_n[i], delta_n[i]) for i in range(n)]
     stacked = jax.tree.map(lambda *leaves: jnp.stack(leaves), *looped)
     assert error(batched, stacked) <= 1e-13, f"{layer.name}: vmap differs from a loop"
 
 
 # The structural properties every window layer's backward pass must have, by test id.
 PROPERTIES = {
-    "linear_in_dy_zero_for_zero": assert_linear_in_dy,
+    "linear_in_delta_zero_for_zero": assert_linear_in_delta,
     "jit_equals_eager": assert_jit_equals_eager,
     "vmap_equals_loop": assert_vmap_equals_loop,
 }
