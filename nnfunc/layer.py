@@ -2,14 +2,31 @@ r"""The layer contract, composition, and the hand-derived training gradient.
 
 A layer is three pure functions (shapes exclude the batch axis)::
 
-    init(key, input_shape)      -> (params, output_shape)
-    forward(params, x)          -> (y, cache)
-    backward(params, cache, dy) -> (dparams, dx)
+    init(key, input_shape)         -> (params, output_shape)
+    forward(params, x)             -> (y, cache)
+    backward(params, cache, delta) -> (grads, delta_x)
 
 ``backward`` is the delta rule written by hand: given the upstream gradient
-:math:`\delta_y = \partial E/\partial y` it returns
+:math:`\delta = \partial E/\partial y` it returns
 :math:`\partial E/\partial \theta` (same pytree structure as ``params``) and
 :math:`\delta_x = \partial E/\partial x`.  It never updates anything.
+
+What the code may call.  ``derivations/`` proves the code that ships, not a copy:
+it reruns ``forward`` and ``backward`` (an activation's ``f`` and ``df``, a loss's
+``value`` and ``grad``) on SymPy symbols, with ``jnp``, ``jax`` and ``lax`` bound to
+stand-ins (:mod:`derivations.symbolic`).  So that code may use only
+
+* ``jnp.X``, ``jax.nn.X`` and ``lax.X`` for the names that have a stand-in
+  (``derivations.symbolic.stand_in_names()``), imported under exactly these three names;
+* as values (an Activation's ``f``), only the JAX functions of
+  ``derivations.symbolic.STORED_AS_VALUES``;
+* ``as_array`` (the derivations replace it), Python arithmetic and indexing, and the
+  array methods that NumPy arrays share (``reshape``, ``astype``, ``sum``).
+
+Anything else is found by ``tests/derivations/test_stand_ins.py``, which names the
+function, file and line, rather than by a proof failing.  ``init`` functions are
+exempt: they are never run on symbols (they draw with ``jax.random``).  README
+"Adding a layer" lists the files a new layer touches and the test that guards each.
 """
 from __future__ import annotations
 
