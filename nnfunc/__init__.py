@@ -14,25 +14,25 @@ one is checked as soon as it is registered.
 
 from nnfunc import augment, classic
 from nnfunc.activations import (
-    Activation, activation, ACTIVATIONS, elementwise, elu, identity, leaky_relu, relu, sigmoid,
-    sign, sine, softmax, softplus, step, tanh,
+    Activation, activation, ACTIVATIONS, elementwise, elu, identity, Kink, leaky_relu, relu, sigmoid,
+    sign, sine, softmax, SoftmaxSpec, softplus, step, tanh,
 )
 from nnfunc.check import check_backprop, check_layer, check_loss, LeafCheck, Report
-from nnfunc.conv import conv
+from nnfunc.conv import conv, ConvSpec
 from nnfunc.data import (
     GATES, logic_gate, one_hot, PEOPLE, people, scale_to_unit, standardize, train_test_split,
     truth_table, truth_table_xy_or_not_z,
 )
-from nnfunc.dense import dense
-from nnfunc.flatten import flatten
+from nnfunc.dense import dense, DenseSpec
+from nnfunc.flatten import flatten, FlattenSpec
 from nnfunc.idx import IdxError, load_mnist_like, read_idx
-from nnfunc.layer import backprop, hand_vjp, Layer, serial
+from nnfunc.layer import backprop, hand_vjp, Layer, serial, SerialSpec
 from nnfunc.losses import (
     binary_cross_entropy, categorical_cross_entropy, half_sse, Loss, loss, LOSSES, mse,
     softmax_cross_entropy, sse, sum_abs_errors, sum_errors,
 )
 from nnfunc.metrics import accuracy
-from nnfunc.pool import avg_pool, max_pool
+from nnfunc.pool import avg_pool, max_pool, PoolSpec
 from nnfunc.training.checkpoint import CheckpointError, Checkpoints
 from nnfunc.training.epoch import EpochOutput, make_epoch
 from nnfunc.training.fit import fit
@@ -47,11 +47,11 @@ LAYERS = {
 
 __all__ = [
     # the layer contract and the hand-derived gradient
-    "Layer", "serial", "backprop", "hand_vjp", "LAYERS",
-    # layers
-    "dense", "conv", "max_pool", "avg_pool", "flatten",
-    # activations
-    "Activation", "activation", "ACTIVATIONS", "elementwise", "identity", "step", "sign", "sigmoid",
+    "Layer", "serial", "SerialSpec", "backprop", "hand_vjp", "LAYERS",
+    # layers, each with the type of its Layer.spec
+    "dense", "DenseSpec", "conv", "ConvSpec", "max_pool", "avg_pool", "PoolSpec", "flatten", "FlattenSpec",
+    # activations (an elementwise layer's spec is its Activation; softmax's a SoftmaxSpec)
+    "Activation", "Kink", "activation", "ACTIVATIONS", "elementwise", "SoftmaxSpec", "identity", "step", "sign", "sigmoid",
     "tanh", "relu", "leaky_relu", "softplus", "elu", "sine", "softmax",
     # losses
     "Loss", "loss", "LOSSES", "sum_errors", "sum_abs_errors", "sse", "half_sse", "mse",
