@@ -5,7 +5,7 @@ Definition (article C's final normalisation) on a batch of 2 rows of 3 logits:
 :math:`\delta_s` the backward pass must return :math:`\partial E/\partial z` with
 :math:`E = \langle \delta_s, s(z)\rangle`, i.e. :math:`\sum_i \delta_{s,i}\,\partial s_i/\partial z_j`,
 which SymPy differentiates here.  The hand form is
-``nnfunc.activations.softmax().backward`` run on symbols (with the code's own
+``nnfunc.softmax.softmax().backward`` run on symbols (with the code's own
 forward ``s``); the code's forward is proved equal to the definition as well.
 Numerically the witnesses are the layer's backward and ``jax.vjp`` of its forward.
 """
@@ -19,7 +19,7 @@ import sympy as sp
 from derivations.gradient import GradientCase, Side, derive_gradient
 from derivations.numeric import settle
 from derivations.symbolic import array, expression, symbolic
-from nnfunc.activations import softmax
+from nnfunc.softmax import softmax
 
 TITLE = "Softmax"
 PROVES = ("softmax",)
@@ -60,7 +60,7 @@ def derive() -> list:
     hand = layer.backward({}, cache, DS)[1]
     case = GradientCase(
         TITLE, "softmax (vector–Jacobian product)", (Z, DS), 0, sp.Add(*np.ravel(DS * _definition(Z))), hand,
-        "nnfunc.activations.softmax().backward", (EVERYWHERE,), _witnesses,
+        "nnfunc.softmax.softmax().backward", (EVERYWHERE,), _witnesses,
         r"s_{nk} = \frac{e^{z_{nk}}}{\sum_j e^{z_{nj}}},\quad E = \sum_{n,k} \delta_{nk}\, s_{nk}",
         code_scalar=expression(sp.Add(*np.ravel(DS * s_code))),
         notes="Jacobian ∂s_i/∂z_j = s_i(1_ij − s_j); the backward pass is "

@@ -15,7 +15,7 @@ one is checked as soon as it is registered.
 from nnfunc import augment, classic
 from nnfunc.activations import (
     Activation, activation, ACTIVATIONS, elementwise, elu, identity, Kink, leaky_relu, relu, sigmoid,
-    sign, sine, softmax, SoftmaxSpec, softplus, step, tanh,
+    sign, sine, softmax, softplus, step, tanh,
 )
 from nnfunc.check import check_backprop, check_layer, check_loss, LeafCheck, Report
 from nnfunc.conv import conv, ConvSpec
@@ -33,6 +33,7 @@ from nnfunc.losses import (
 )
 from nnfunc.metrics import accuracy
 from nnfunc.pool import avg_pool, max_pool, PoolSpec
+from nnfunc.softmax import SoftmaxSpec
 from nnfunc.training.checkpoint import CheckpointError, Checkpoints
 from nnfunc.training.epoch import EpochOutput, make_epoch
 from nnfunc.training.fit import fit
@@ -51,8 +52,8 @@ __all__ = [
     # layers, each with the type of its Layer.spec
     "dense", "DenseSpec", "conv", "ConvSpec", "max_pool", "avg_pool", "PoolSpec", "flatten", "FlattenSpec",
     # activations (an elementwise layer's spec is its Activation; softmax's a SoftmaxSpec)
-    "Activation", "Kink", "activation", "ACTIVATIONS", "elementwise", "SoftmaxSpec", "identity", "step", "sign", "sigmoid",
-    "tanh", "relu", "leaky_relu", "softplus", "elu", "sine", "softmax",
+    "Activation", "Kink", "activation", "ACTIVATIONS", "elementwise", "SoftmaxSpec", "identity", "step",
+    "sign", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "elu", "sine", "softmax",
     # losses
     "Loss", "loss", "LOSSES", "sum_errors", "sum_abs_errors", "sse", "half_sse", "mse",
     "binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy",

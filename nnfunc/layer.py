@@ -51,7 +51,7 @@ class Layer(NamedTuple):
     * :class:`nnfunc.conv.ConvSpec` ``(n_out, kernel, stride, padding, w_scale)``;
     * :class:`nnfunc.pool.PoolSpec` ``(kind, window, stride, padding)``, ``kind`` ``"max"`` or ``"avg"``;
     * :class:`nnfunc.flatten.FlattenSpec` ``()``;
-    * :class:`nnfunc.activations.SoftmaxSpec` ``(axis)``;
+    * :class:`nnfunc.softmax.SoftmaxSpec` ``(axis)``;
     * the :class:`nnfunc.activations.Activation` itself (scalar function, derivative,
       kink) for an elementwise activation layer.
 

@@ -1,0 +1,58 @@
+r"""The softmax layer over the last axis and its delta rule, a Jacobian–vector product.
+
+Softmax is listed among the activations (``nf.ACTIVATIONS["softmax"]``) but is not
+elementwise: every output depends on every input of its row, so its backward pass is
+not :math:`\delta \odot f'(z)`.
+
+Proof: docs/derivations.md, section "Softmax".
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+
+from nnfunc.layer import Layer
+from nnfunc.validate import as_array
+
+
+class SoftmaxSpec(NamedTuple):
+    """What a :func:`softmax` layer is: the axis it normalises over (always the last, -1)."""
+
+    axis: int
+
+
+def softmax() -> Layer:
+    r"""Softmax over the last axis, :math:`s_i = e^{z_i} / \sum_j e^{z_j}`.
+
+    Its Jacobian is :math:`\partial s_i/\partial z_j = s_i(\mathbb{1}_{ij} - s_j)`, so the
+    backward pass is the Jacobian–vector product, never the Jacobian itself; with
+    :math:`\delta = \partial E/\partial s`:
+
+    .. math:: \delta_{z,i} = s_i\Big(\delta_i - \sum_j \delta_j\, s_j\Big)
+
+    Proof: docs/derivations.md, section "Softmax".
+
+    >>> import jax.numpy as jnp
+    >>> y, _ = softmax().forward({}, jnp.array([[0.0, 0.0]]))
+    >>> y.tolist()
+    [[0.5, 0.5]]
+    """
+
+    def init(key, input_shape):
+        return {}, tuple(input_shape)
+
+    def forward(params, z):
+        z = as_array(z, "softmax")
+        if z.ndim == 0:
+            raise ValueError("softmax: input is a scalar (shape ()); it needs a last axis to normalise over")
+        s = jax.nn.softmax(z, axis=-1)
+        return s, s
+
+    def backward(params, s, delta):
+        # forward was s_i = e^{z_i} / Σ_j e^{z_j}, so ∂s_j/∂z_i = s_j(1_ij − s_i) and
+        # δ_z,i = Σ_j δ_j ∂s_j/∂z_i = s_i (δ_i − Σ_j δ_j s_j)
+        return {}, s * (delta - jnp.sum(delta * s, axis=-1, keepdims=True))
+
+    return Layer(init, forward, backward, "softmax", SoftmaxSpec(-1))
