@@ -76,11 +76,11 @@ def loss_and_gradient(net: Layer, loss: Loss, gradients: str) -> Callable:
     raise ValueError(f"gradients must be 'backprop' (hand delta rule) or 'jax' (jax.grad), got {gradients!r}")
 
 
-def augmented_batch(augment: Callable, key, xb):
+def _augmented_batch(augment: Callable, key, xb):
     """``augment(key, xb)``, checked to keep the batch's shape and dtype (at trace time).
 
     >>> import jax, jax.numpy as jnp
-    >>> augmented_batch(lambda key, xb: xb[:1], jax.random.key(0), jnp.ones((2, 3)))
+    >>> _augmented_batch(lambda key, xb: xb[:1], jax.random.key(0), jnp.ones((2, 3)))
     Traceback (most recent call last):
     ...
     ValueError: fit: augment must return a batch of the shape and dtype it was given, (2, 3) float...
@@ -143,7 +143,7 @@ def make_epoch(net: Layer, loss: Loss, optimizer, batch_size: int, *, gradients:
             idx, step_key = batch
             xb, tb = x[idx], t[idx]
             if augment is not None:
-                xb = augmented_batch(augment, step_key, xb)
+                xb = _augmented_batch(augment, step_key, xb)
             value, grads = grad_fn(params, xb, tb)
             # the same forward pass as inside grad_fn: XLA computes it once
             hits = accuracy_of(net.forward(params, xb)[0], tb) if accuracy else None
