@@ -1,25 +1,43 @@
-"""The README's Python examples run as written, one after another in one namespace."""
+"""README.md's commands: CI runs its test command, and every ``python -m X`` names a runnable module.
+
+(Its Python examples are run, each alone, by tests/test_readme_examples.py.)
+"""
+import importlib.util
 import re
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import mnist_like_present
-
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
 
 
-def test_readme_python_blocks_run(capsys):
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
-    assert len(blocks) >= 3, "README.md lost its python examples"
-    namespace: dict = {"__name__": "readme"}
-    for block in blocks:
-        if "load_mnist_like" in block and not mnist_like_present():
-            continue  # needs the IDX files (Debian's dataset-fashion-mnist)
-        exec(compile(block, str(README), "exec"), namespace)
-    out = capsys.readouterr().out
-    assert "PASS" in out  # the gradient check of the first example
-    assert "epoch 1000 loss" in out and "Emily" in out and "Evaluation(loss=" in out  # training
+def module_commands(text: str) -> set[str]:
+    """The X of every ``python -m X`` (``python3``, ``.venv/bin/python`` too) in ``text``."""
+    return set(re.findall(r"python3?\s+-m\s+([A-Za-z_][\w.]*)", text))
+
+
+def runnable(module: str) -> bool:
+    """Whether ``python -m module`` from the repository root would find something to run:
+    a module file, or a package with ``__main__.py``, in the checkout, else an installed one."""
+    path = ROOT.joinpath(*module.split("."))
+    if (ROOT / module.split(".")[0]).exists():
+        return path.with_suffix(".py").is_file() or (path / "__main__.py").is_file()
+    spec = importlib.util.find_spec(module)
+    if spec is None:
+        return False
+    return not spec.submodule_search_locations or importlib.util.find_spec(module + ".__main__") is not None
+
+
+def test_every_python_dash_m_in_the_readme_runs_a_module():
+    modules = module_commands(README.read_text())
+    assert {"experiments", "experiments.bench", "derivations", "pytest"} <= modules
+    missing = sorted(m for m in modules if not runnable(m))
+    assert not missing, f"README.md runs `python -m` on modules that do not exist: {missing}"
+
+
+def test_the_module_check_finds_a_missing_module():
+    assert module_commands("run `python -m experiments.nope` or python3 -m venv x") == {"experiments.nope", "venv"}
+    assert not runnable("experiments.nope") and not runnable("nnfunc")  # nnfunc has no __main__
+    assert runnable("experiments.studies.cnn_selection") and runnable("venv")
 
 
 def test_ci_runs_the_readme_test_command():
