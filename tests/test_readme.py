@@ -1,9 +1,11 @@
-"""README.md's commands: CI runs its test command, and every ``python -m X`` names a runnable module.
+"""README.md's commands: CI runs its test command, every ``python -m X`` names a runnable module,
+every ``pip install -e '.[extra]'`` an extra that pyproject.toml declares.
 
 (Its Python examples are run, each alone, by tests/test_readme_examples.py.)
 """
 import importlib.util
 import re
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,13 @@ def test_the_module_check_finds_a_missing_module():
     assert module_commands("run `python -m experiments.nope` or python3 -m venv x") == {"experiments.nope", "venv"}
     assert not runnable("experiments.nope") and not runnable("nnfunc")  # nnfunc has no __main__
     assert runnable("experiments.studies.cnn_selection") and runnable("venv")
+
+
+def test_every_pip_extra_in_the_readme_is_declared():
+    extras = {e for group in re.findall(r"\.\[([\w,-]+)\]", README.read_text()) for e in group.split(",")}
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert {"experiments", "test"} <= extras
+    assert extras <= set(declared), f"README.md installs extras pyproject.toml lacks: {sorted(extras - set(declared))}"
 
 
 def test_ci_runs_the_readme_test_command():

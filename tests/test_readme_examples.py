@@ -76,6 +76,8 @@ def test_example_runs_alone_and_prints_what_the_readme_says(example, tmp_path, m
     script.write_text(example.code)
     env = {**os.environ, "CI": "1"}
     env.pop("NNFUNC_DATA", None)
+    # imports resolve as for a script in the repository root: the checkout first
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
     run = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=300)
     if run.returncode != 0:
