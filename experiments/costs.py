@@ -27,7 +27,7 @@ def run(out_dir: Path, quick: bool = False) -> Result:
     chart = plots.bar_chart({"errors t − y per example": {str(i + 1): e for i, e in enumerate(errors.tolist())},
                              "costs (article A)": {"Σ e": got["sum_errors"], "Σ |e|": got["sum_abs_errors"],
                                                    "Σ e²": got["sse"]}},
-                            out_dir / "costs.png")
+                            out_dir / "costs.png", labels=[("example", "error t − y"), ("cost", "value")])
     return Result(
         key_result=", ".join(f"{v:g}" for v in got.values()),
         expected="4, 8, 18",

@@ -78,8 +78,9 @@ def run(out_dir: Path, quick: bool = False) -> Result:
     everyone = np.concatenate([x, newcomers])
     labels = np.concatenate([t[:, 0], [1.0, 0.0]])  # Emily F, Frank M, as the article classifies them
     boundary = plots.decision_boundary(lambda grid: nf.predict(net, main.params, grid), everyone, labels,
-                                       out_dir / "gender_boundary.png", title="4 people + Emily, Frank",
-                                       names=[*nf.PEOPLE, "Emily", "Frank"],
+                                       out_dir / "gender_boundary.png",
+                                       title=f"Seed {SEED}: the 4 people, and Emily and Frank\nas the article classifies them",
+                                       names=[*nf.PEOPLE, "Emily", "Frank"], classes=("M", "F"),
                                        margin=4.0, equal_aspect=False, xlabel="weight − 135 (lb)",
                                        ylabel="height − 66 (in)")
     needed = int(np.ceil(0.9 * n_seeds))

@@ -65,7 +65,7 @@ def run(out_dir: Path, quick: bool = False) -> Result:
     shown = 20
     curve = plots.loss_curve({gate: np.asarray(fits.mistakes[g, 0, :shown]) for g, gate in enumerate(GATES)},
                              out_dir / "perceptron_mistakes.png", ylabel="corrections in the epoch",
-                             title=f"Perceptron rule, seed {SEED}: first {shown} epochs")
+                             integer_y=True, title=f"Perceptron rule, seed {SEED}: first {shown} epochs")
 
     separable_ok = all(rows[g]["starts_converged"] == n_starts for g in SEPARABLE)
     xor_ok = rows["XOR"]["starts_converged"] == 0 and rows["XOR"]["epochs_min"] == max_epochs
