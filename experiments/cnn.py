@@ -31,6 +31,7 @@ import numpy as np
 import nnfunc as nf
 from experiments import plots
 from experiments.cnn_model import INPUT_SHAPE, cnn, logit_layers
+from experiments.mnist import DATA_NAMES
 from experiments.mnist_like import adam_with_test_curve, load, skipped
 from experiments.runner import Result
 
@@ -107,13 +108,16 @@ def run(out_dir: Path, quick: bool = False) -> Result:
               f"{fit.history.accuracy[i]:9.4f} {curve[i]:8.4f}")
     print(f"test accuracy {result['test_accuracy']:.4f} after {epochs} epochs ({seconds.sum():.0f} s of training)")
 
+    network = f"CNN on {n_train} {DATA_NAMES[kind]} images"
     loss = plots.loss_curve(fit.history.loss, out_dir / "cnn_loss.png", ylabel="training cross-entropy (epoch mean)",
-                            logy=True, title=f"CNN on {kind}")
-    accuracy = plots.loss_curve({"train (running, before each update)": fit.history.accuracy, "test": curve},
-                                out_dir / "cnn_accuracy.png", ylabel="accuracy", title="learning curves")
+                            logy=True, title=f"{network}: training loss")
+    accuracy = plots.loss_curve({"train (running, before each update)": fit.history.accuracy,
+                                 f"test ({len(test[0])} images)": curve},
+                                out_dir / "cnn_accuracy.png", ylabel="accuracy",
+                                title=f"{network}: accuracy after every epoch")
     kernels = np.moveaxis(np.asarray(fit.params[0]["w"])[:, :, 0, :], -1, 0)   # (32, 3, 3)
     grid = plots.image_grid(kernels, out_dir / "cnn_kernels.png", columns=8,
-                            title="first convolution's 32 kernels (3×3; red > 0 > blue)")
+                            title="first convolution's 32 kernels (3×3)")
     expected = EXPECTED_QUICK if quick else EXPECTED[kind]
     return Result(
         key_result=f"{kind}: test accuracy {result['test_accuracy']:.4f} after {epochs} epochs, "
