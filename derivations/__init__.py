@@ -35,13 +35,38 @@ SECTIONS = {
 }
 
 
-def run(names=None) -> list[Derivation]:
-    """The derivations of the sections ``names`` (default: all, in registry order)."""
-    require_x64()
-    unknown = set(names or ()) - set(SECTIONS)
+def titles() -> dict[str, str]:
+    """Each section's title in the document (its module's ``TITLE``), by registry name."""
+    return {name: importlib.import_module(module).TITLE for name, module in SECTIONS.items()}
+
+
+def section_names(names) -> list[str]:
+    """The registry names of the sections ``names`` call, in order, each once.
+
+    A section is called by its registry name (``delta_rule``) or its title in the
+    document (``Delta rule``), in any case; a title shared by several sections
+    (``Worked examples``) calls them all.  ``ValueError`` names any unknown name.
+    """
+    by_name = titles()
+    called: dict[str, list[str]] = {}
+    for name, title in by_name.items():
+        for key in (name, title):
+            called.setdefault(key.casefold(), []).append(name)
+    unknown = [name for name in names if name.casefold() not in called]
     if unknown:
-        raise ValueError(f"unknown derivation section(s) {sorted(unknown)}; known: {', '.join(SECTIONS)}")
-    return [d for name in (names or SECTIONS) for d in importlib.import_module(SECTIONS[name]).derive()]
+        raise ValueError(f"unknown derivation section(s) {', '.join(map(repr, unknown))}; known: "
+                         f"{', '.join(by_name)} (or a title: {', '.join(dict.fromkeys(by_name.values()))})")
+    return list(dict.fromkeys(section for name in names for section in called[name.casefold()]))
+
+
+def run(names=None) -> list[Derivation]:
+    """The derivations of the sections ``names`` (default: all, in registry order).
+
+    Names are registry names or document titles, as :func:`section_names` reads them.
+    """
+    require_x64()
+    chosen = section_names(names) if names else SECTIONS
+    return [d for name in chosen for d in importlib.import_module(SECTIONS[name]).derive()]
 
 
 def failures(derivations) -> list[str]:
