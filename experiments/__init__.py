@@ -21,3 +21,6 @@ EXPERIMENTS = {
 
 # Run only when named: ``all`` skips these (minutes, not seconds, on a CPU).
 NOT_IN_ALL = frozenset({"cnn"})
+
+# Read the MNIST-format files (experiments/mnist_like.py): the command checks $NNFUNC_DATA before running them.
+NEEDS_DATA = frozenset({"mnist", "cnn"})

@@ -1,8 +1,10 @@
 """What the MNIST-format experiments (``mnist``, ``cnn``) share: data, skipping, training with a test curve.
 
 The four IDX files come from ``$NNFUNC_DATA`` (a directory of MNIST-format files) or
-else from Debian's ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``);
-without them an experiment is skipped and says how to get them.  Pixels are scaled to
+else from Debian's ``dataset-fashion-mnist`` (``/usr/share/datasets/fashion-mnist``).
+A directory named in ``$NNFUNC_DATA`` that does not exist or lacks files is an error
+(:class:`DataDirError`); with nothing named and the default location empty, an
+experiment is skipped and says how to get the files.  Pixels are scaled to
 [0, 1] and labels one-hot encoded (article C), all in float32.
 
 :func:`adam_with_test_curve` is the mini-batch recipe of ``mnist`` (b) and ``cnn``:
@@ -13,6 +15,7 @@ after every epoch.
 """
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable, NamedTuple
 
@@ -31,6 +34,27 @@ HOW_TO_GET_DATA = ("Fashion-MNIST on Debian/Ubuntu: `sudo apt-get install datase
                    "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte "
                    "(gzipped or not), e.g. MNIST from https://yann.lecun.com/exdb/mnist/")
 PREDICT_CHUNK = 1000  # test images per forward pass when predicting (bounds the conv activations' memory)
+
+
+class DataDirError(Exception):
+    """``$NNFUNC_DATA`` names a directory that does not exist or lacks some of the four files."""
+
+
+def named_data_dir_error() -> str | None:
+    """Why the directory named in ``$NNFUNC_DATA`` cannot be read, in one line; None if it can or none is named."""
+    named = os.environ.get(nf.idx.ENV_VAR)
+    missing = nf.idx.missing_files(named) if named else []
+    if not missing:
+        return None
+    if not os.path.isdir(named):
+        found = "not a directory" if os.path.exists(named) else "no such directory"
+    elif len(missing) == len(nf.idx.FILES):
+        found = "that directory holds none of the files"
+    else:
+        found = f"that directory lacks {', '.join(missing)}"
+    return (f"{nf.idx.ENV_VAR}={named}: {found}; it should hold the four MNIST-format files "
+            f"{', '.join(nf.idx.FILES)} (each plain or gzipped, NAME.gz); unset {nf.idx.ENV_VAR} to read "
+            f"{nf.idx.DEFAULT_DIR}")
 
 
 class Data(NamedTuple):
@@ -55,7 +79,14 @@ def prepared(images, labels, sample_shape: tuple) -> tuple[np.ndarray, np.ndarra
 
 
 def load(n_train: int | None, n_test: int | None, sample_shape: tuple) -> Data:
-    """The first ``n_train`` training and ``n_test`` test images (None: all); FileNotFoundError without files."""
+    """The first ``n_train`` training and ``n_test`` test images (None: all).
+
+    Raises :class:`DataDirError` if ``$NNFUNC_DATA`` names a directory without the files,
+    FileNotFoundError if nothing is named and the default location lacks them.
+    """
+    problem = named_data_dir_error()
+    if problem:
+        raise DataDirError(problem)
     x_train, y_train, x_test, y_test = nf.load_mnist_like()
     source = nf.idx.data_dir()
     kind = "fashion" if "fashion" in str(source).lower() else "mnist"

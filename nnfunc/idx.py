@@ -75,6 +75,15 @@ def _find(directory: Path, stem: str) -> Path | None:
     return None
 
 
+def missing_files(directory) -> list[str]:
+    """The names in ``FILES`` that ``directory`` holds neither plain nor gzipped (all four if it does not exist).
+
+    >>> missing_files("/nonexistent") == list(FILES)
+    True
+    """
+    return [stem for stem in FILES if _find(Path(directory), stem) is None]
+
+
 def data_dir(directory=None) -> Path:
     """The directory to read: ``directory``, else ``$NNFUNC_DATA``, else the Debian location.
 
@@ -96,20 +105,18 @@ def load_mnist_like(directory=None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     >>> load_mnist_like("/nonexistent")
     Traceback (most recent call last):
     ...
-    FileNotFoundError: load_mnist_like: no train-images-idx3-ubyte[.gz] in /nonexistent. ...
+    FileNotFoundError: load_mnist_like: no train-images-idx3-ubyte[.gz], ... in /nonexistent. ...
     """
     where = data_dir(directory)
-    paths = []
-    for stem in FILES:
-        path = _find(where, stem)
-        if path is None:
-            raise FileNotFoundError(
-                f"load_mnist_like: no {stem}[.gz] in {where}. Put the four files {', '.join(FILES)} "
-                f"(gzipped or not) in a directory and pass it, or set {ENV_VAR}=that directory. "
-                "Fashion-MNIST: `apt install dataset-fashion-mnist` (Debian/Ubuntu, installs to "
-                f"{DEFAULT_DIR}) or https://github.com/zalandoresearch/fashion-mnist; "
-                "MNIST: https://yann.lecun.com/exdb/mnist/")
-        paths.append(path)
+    missing = missing_files(where)
+    if missing:
+        raise FileNotFoundError(
+            f"load_mnist_like: no {', '.join(stem + '[.gz]' for stem in missing)} in {where}. Put the four files "
+            f"{', '.join(FILES)} (gzipped or not) in a directory and pass it, or set {ENV_VAR}=that directory. "
+            "Fashion-MNIST: `apt install dataset-fashion-mnist` (Debian/Ubuntu, installs to "
+            f"{DEFAULT_DIR}) or https://github.com/zalandoresearch/fashion-mnist; "
+            "MNIST: https://yann.lecun.com/exdb/mnist/")
+    paths = [_find(where, stem) for stem in FILES]
     x_train, y_train, x_test, y_test = (read_idx(p) for p in paths)
     for images, labels, ip, lp in ((x_train, y_train, paths[0], paths[1]), (x_test, y_test, paths[2], paths[3])):
         if images.ndim != 3 or labels.ndim != 1:
