@@ -1,10 +1,11 @@
-"""``python -m experiments.bench [all|training|cnn|wide] [--quick] [--repeats N] [--xla-threads N] [--out DIR]``.
+"""The benchmarks, one per run: ``python -m experiments.bench [BENCHMARK] [options]``.
 
-One benchmark per run (``all`` when none is named); its record goes to ``DIR/bench*.json``
-(default ``./results``).  ``--xla-threads N`` sizes XLA's CPU thread pool before JAX's
-first computation (experiments/bench/xla_threads.py).  JAX's persistent compilation
-cache is on, as for the experiments: ``$NNFUNC_CACHE_DIR`` (default
-``~/.cache/nnfunc/jax``; ``NNFUNC_CACHE_DIR=off`` turns it off, for cold compile times).
+With no benchmark named, ``all`` runs.  The record goes to ``DIR/bench*.json``
+(default ``./results``).  ``--xla-threads N`` sizes XLA's CPU thread pool before
+JAX's first computation (experiments/bench/xla_threads.py).  JAX's persistent
+compilation cache is on, as for the experiments: ``$NNFUNC_CACHE_DIR`` (default
+``~/.cache/nnfunc/jax``; ``NNFUNC_CACHE_DIR=off`` turns it off, for cold compile
+times).  ``python -m experiments.bench BENCHMARK --help`` describes each one.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import NamedTuple
 from experiments.bench import cnn_step, comparison, training, wide_mlp
 from experiments.bench.xla_threads import size_xla_pool
 from experiments.compilation import cache_dir, enable_cache
+from experiments.help_text import plain
 
 
 class Benchmark(NamedTuple):
@@ -49,10 +51,10 @@ def parser() -> argparse.ArgumentParser:
                         help="threads in XLA's CPU thread pool (default: XLA's choice, one per CPU)")
     common.add_argument("--out", type=Path, default=Path("results"), metavar="DIR",
                         help="directory for the record (default: ./results)")
-    top = argparse.ArgumentParser(prog="python -m experiments.bench", description=__doc__,
+    top = argparse.ArgumentParser(prog="python -m experiments.bench", description=plain(__doc__),
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = top.add_subparsers(dest="benchmark", title="benchmarks", metavar="{" + ",".join(BENCHMARKS) + "}")
-    sub = {name: commands.add_parser(name, parents=[common], help=b.help, description=b.module.__doc__,
+    sub = {name: commands.add_parser(name, parents=[common], help=b.help, description=plain(b.module.__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
            for name, b in BENCHMARKS.items()}
     sub["training"].add_argument("--samples", type=int, default=None, metavar="N",

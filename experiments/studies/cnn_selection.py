@@ -2,13 +2,14 @@
 
 ``python -m experiments.studies.cnn_selection [--out DIR] [--only N ...] [--quick]``
 
-The 60 000 training images of Fashion-MNIST are split once, with a fixed key, into
-55 000 for training and 5 000 for validation (``nf.train_test_split``); the test
-set is not loaded into any decision.  Each candidate :class:`experiments.cnn.Recipe`
-is trained on the 55 000 from the same initial params and shuffling key, and its
-validation accuracy is taken after every epoch.  The recipe with the best final
-validation accuracy is the one :mod:`experiments.cnn` trains on all 60 000 images
-before measuring the test accuracy once.
+The 60 000 training images of Fashion-MNIST are split once, with a fixed key,
+into 55 000 for training and 5 000 for validation (``nf.train_test_split``); the
+test set is not loaded into any decision.  Each candidate
+:class:`experiments.cnn.Recipe` is trained on the 55 000 from the same initial
+params and shuffling key, and its validation accuracy is taken after every
+epoch.  The recipe with the best final validation accuracy is the one
+:mod:`experiments.cnn` trains on all 60 000 images before measuring the test
+accuracy once.
 
 Writes ``cnn_selection.json`` after each candidate, so an interrupted run keeps
 what it finished; records there of candidates not run again (and still in
@@ -31,6 +32,7 @@ import nnfunc as nf
 from experiments import plots
 from experiments.cnn import SEED, Recipe, train
 from experiments.cnn_model import INPUT_SHAPE
+from experiments.help_text import plain
 from experiments.mnist_like import prepared
 
 VALIDATION_IMAGES = 5000
@@ -58,7 +60,7 @@ def still_a_candidate(record: dict) -> bool:
 
 
 def main(argv=None) -> list[dict]:
-    parser = argparse.ArgumentParser(prog="python -m experiments.studies.cnn_selection", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m experiments.studies.cnn_selection", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("results"), help="directory for the JSON and the plot")
     parser.add_argument("--only", type=int, nargs="*", help="indices into CANDIDATES to run (default: all)")
