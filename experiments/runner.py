@@ -6,13 +6,15 @@ runner adds what every record needs (versions, device, seed, wall and CPU time) 
 (:class:`experiments.compilation.CompileClock`: tracing, lowering, XLA, cache hits).
 An experiment lists the PNG files it wrote in
 ``Result.data["plots"]`` (names relative to ``out_dir``); the runner checks that
-they exist and prints where every output went.
+they exist and prints where every output went.  :func:`summary_table` fits the run in
+``TABLE_WIDTH`` columns.
 """
 from __future__ import annotations
 
 import importlib
 import json
 import platform
+import textwrap
 import time
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -22,6 +24,8 @@ import jax
 
 from experiments import EXPERIMENTS
 from experiments.compilation import CompileClock
+
+TABLE_WIDTH = 100   # characters per line of the summary: fits a 100-column terminal without wrapping
 
 
 @dataclass
@@ -69,7 +73,7 @@ def environment() -> dict:
 def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
     """Run experiment ``name``, write ``out_dir/NAME.json`` and return its record."""
     if name not in EXPERIMENTS:
-        raise SystemExit(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)} or 'all'")
+        raise SystemExit(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)}")
     module = importlib.import_module(EXPERIMENTS[name])
     out_dir.mkdir(parents=True, exist_ok=True)
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -89,19 +93,39 @@ def run_one(name: str, out_dir: Path, quick: bool = False) -> dict:
     return record
 
 
-def summary_table(records: list[dict]) -> str:
-    """A plain-text table: experiment, key result, expected, pass/FAIL/skipped, seconds, of them compiling.
+def summary_table(records: list[dict], width: int = TABLE_WIDTH) -> str:
+    """The run in lines of at most ``width`` characters: a table, then what each experiment expected.
 
-    The last row adds up the seconds and the compilations (cache hits of all compilations).
+    The table has experiment, pass/FAIL/skipped, seconds, of them compiling, and the key
+    result (wrapped); its last row adds up the seconds and counts the compilations the
+    persistent cache answered.
     """
-    rows = [("experiment", "key result", "expected", "verdict", "seconds", "compiling s")]
-    rows += [(r["experiment"], r["key_result"], r["expected"], verdict(r),
-              f"{r['wall_s']:.1f}", f"{r['compilation']['total_s']:.1f}") for r in records]
     hits = sum(r["compilation"]["cache_hits"] for r in records)
     compiles = sum(r["compilation"]["compiles"] for r in records)
-    rows.append(("total", f"{len(records)} experiments", "", "", f"{sum(r['wall_s'] for r in records):.1f}",
-                 f"{sum(r['compilation']['total_s'] for r in records):.1f} ({hits}/{compiles} cached)"))
-    widths = [max(len(row[i]) for row in rows) for i in range(6)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    rows = [("experiment", "verdict", "seconds", "compiling", "key result")]
+    rows += [(r["experiment"], verdict(r), f"{r['wall_s']:.1f}", f"{r['compilation']['total_s']:.1f}",
+              r["key_result"]) for r in records]
+    rows.append(("total", "", f"{sum(r['wall_s'] for r in records):.1f}",
+                 f"{sum(r['compilation']['total_s'] for r in records):.1f}",
+                 f"{len(records)} experiments; {hits} of {compiles} compilations from the cache"))
+    table = wrapped_columns(rows, width, right_aligned={2, 3})
+    table.insert(1, "-" * max(map(len, table)))
+    expected = wrapped_columns([("", r["experiment"], r["expected"]) for r in records], width)
+    return "\n".join([*table, "", "expected:", *expected])
+
+
+def wrapped_columns(rows: list[tuple[str, ...]], width: int, right_aligned: set = frozenset()) -> list[str]:
+    """``rows`` as lines of at most ``width`` characters: columns two apart, the last one wrapped in the room left.
+
+    >>> wrapped_columns([("a", "1", "one two three"), ("bb", "22", "four")], 14, right_aligned={1})
+    ['a    1  one', '        two', '        three', 'bb  22  four']
+    """
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(w) if i in right_aligned else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        last = textwrap.wrap(row[-1], max(width - indent, 1), break_on_hyphens=False) or [""]
+        lines.append("  ".join([*cells, last[0]]).rstrip())
+        lines += [(" " * indent + more).rstrip() for more in last[1:]]
+    return lines

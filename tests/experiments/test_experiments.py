@@ -4,14 +4,18 @@ Asserts the verdict, the key numbers (against the articles or closed forms), and
 that the JSON record and every listed PNG were written.
 """
 import json
+import re
 import sys
 import types
 
 import numpy as np
 import pytest
 
-from experiments import EXPERIMENTS, plots
-from experiments.runner import Result, run_one, summary_table, verdict
+import nnfunc as nf
+from experiments import EXPERIMENTS, NEEDS_DATA, plots
+from experiments.mnist_like import DataDirError
+from experiments.runner import TABLE_WIDTH, Result, run_one, summary_table, verdict
+from nnfunc.idx import FILES
 from tests.helpers import mnist_like_present
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -188,26 +192,59 @@ def test_cnn_reduced(record, out_dir):
     assert_outputs(r, out_dir, 3)
 
 
-@pytest.mark.parametrize("name", ["mnist", "cnn"])
-def test_without_data_is_skipped_and_says_how_to_get_it(name, tmp_path, monkeypatch, capsys):
+@pytest.fixture
+def no_data(tmp_path, monkeypatch):
+    """Nothing named in $NNFUNC_DATA and the default location empty: the data experiments are skipped."""
     empty = tmp_path / "empty"
     empty.mkdir()
-    monkeypatch.setenv("NNFUNC_DATA", str(empty))
+    monkeypatch.delenv("NNFUNC_DATA", raising=False)
+    monkeypatch.setattr(nf.idx, "DEFAULT_DIR", empty)
+    return empty
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_DATA))
+def test_without_data_is_skipped_and_says_how_to_get_it(name, no_data, tmp_path, capsys):
     r = run_one(name, tmp_path / "out", quick=True)
     assert r["skipped"] is True and r["passed"] is False and verdict(r) == "skipped"
-    assert str(empty) in r["key_result"]
+    assert str(no_data) in r["key_result"]
     printed = capsys.readouterr().out
     assert "apt-get install dataset-fashion-mnist" in printed and "NNFUNC_DATA" in printed
-    table = summary_table([r, {**r, "experiment": "other", "skipped": False, "passed": True}])
-    assert "skipped" in table.splitlines()[2] and "pass" in table.splitlines()[3]
+    rows = summary_table([r, {**r, "experiment": "other", "skipped": False, "passed": True}]).splitlines()
+    assert [row.split()[1] for row in rows if row.startswith((name, "other"))] == ["skipped", "pass"]
 
 
-def test_main_counts_a_skipped_experiment_as_no_failure(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", sorted(NEEDS_DATA))
+@pytest.mark.parametrize("present", [None, FILES[1:]])
+def test_a_named_data_directory_without_the_files_is_an_error(name, present, tmp_path, monkeypatch):
+    named = tmp_path / "data"
+    if present is not None:
+        named.mkdir()
+        for stem in present:
+            (named / stem).write_bytes(b"")
+    monkeypatch.setenv("NNFUNC_DATA", str(named))
+    found = "no such directory" if present is None else f"that directory lacks {FILES[0]}"
+    with pytest.raises(DataDirError, match=re.escape(f"NNFUNC_DATA={named}: {found}; it should hold the four "
+                                                     f"MNIST-format files {', '.join(FILES)}")):
+        run_one(name, tmp_path / "out", quick=True)
+
+
+def test_main_counts_a_skipped_experiment_as_no_failure(tmp_path, monkeypatch, no_data):
     from experiments.__main__ import main
-    monkeypatch.setenv("NNFUNC_DATA", str(tmp_path))
     assert main(["mnist", "costs", "--out", str(tmp_path / "out")]) == 0
     fake = types.ModuleType("failing_experiment")
     fake.run = lambda out_dir, quick: Result("x", "y", False)
     monkeypatch.setitem(sys.modules, "failing_experiment", fake)
     monkeypatch.setitem(EXPERIMENTS, "failing", "failing_experiment")
     assert main(["mnist", "failing", "--out", str(tmp_path / "out")]) == 1
+
+
+def test_the_summary_fits_its_width_and_keeps_every_word(record, no_data, tmp_path):
+    records = [record(name) for name in EXPERIMENTS if name not in NEEDS_DATA]
+    records.append(run_one("mnist", tmp_path, quick=True))        # skipped: a long path in its key result
+    lines = summary_table(records).splitlines()
+    assert max(map(len, lines)) <= TABLE_WIDTH == 100
+    words = "".join("".join(lines).split())
+    for r in records:
+        assert "".join(r["key_result"].split()) in words and "".join(r["expected"].split()) in words
+    rows = [line.split() for line in lines if line.startswith(tuple(r["experiment"] for r in records))]
+    assert [(row[0], row[1]) for row in rows] == [(r["experiment"], verdict(r)) for r in records]
