@@ -138,7 +138,7 @@ def adam_with_test_curve(layers: tuple, train, test, *, epochs: int, batch: int,
         curve.append(float(np.mean(classes(p, test[0]) == labels)))
         if not sys.stderr.isatty():   # no progress bar: say how far training is, for logs of long runs
             print(f"  epoch {epoch}/{epochs}: {history.seconds[-1]:.0f} s, train loss {history.loss[-1]:.4f}, "
-                  f"held-out accuracy {curve[-1]:.4f}", flush=True)
+                  f"test accuracy {curve[-1]:.4f}", flush=True)
 
     fit = nf.fit(net, params, train, nf.softmax_cross_entropy, key=shuffle_key, epochs=epochs, batch_size=batch,
                  optimizer=optimizer, augment=augment, callback=after_epoch)
