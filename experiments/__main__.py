@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from experiments import EXPERIMENTS, NEEDS_DATA, NOT_IN_ALL
 from experiments.compilation import cache_dir, enable_cache
 from experiments.help_text import plain
 from experiments.mnist_like import named_data_dir_error
+from experiments.output_dir import output_dir_problem
 from experiments.runner import run_one, summary_table, verdict
 
 ALL = [name for name in EXPERIMENTS if name not in NOT_IN_ALL]
@@ -49,12 +49,9 @@ def refusal(names: list[str], out: Path) -> str | None:
     if unknown:
         return (f"unknown experiment{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}; the names are "
                 f"{', '.join(EXPERIMENTS)} and all (every one but {', '.join(sorted(NOT_IN_ALL))})")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        return f"--out {out}: cannot create that directory ({err.strerror})"
-    if not os.access(out, os.W_OK | os.X_OK):
-        return f"--out {out}: cannot write in that directory"
+    problem = output_dir_problem(out)
+    if problem:
+        return problem
     if importlib.util.find_spec("matplotlib") is None:
         return "matplotlib is missing (the experiments draw their plots with it): pip install -e '.[experiments]'"
     return named_data_dir_error() if NEEDS_DATA & set(expanded(names)) else None

@@ -20,6 +20,7 @@ from experiments.bench import cnn_step, comparison, training, wide_mlp
 from experiments.bench.xla_threads import size_xla_pool
 from experiments.compilation import cache_dir, enable_cache
 from experiments.help_text import plain
+from experiments.output_dir import output_dir_problem
 
 
 class Benchmark(NamedTuple):
@@ -77,10 +78,13 @@ def with_default_benchmark(argv: list[str]) -> list[str]:
 
 def main(argv: list[str] | None = None, cache: Path | None = None) -> dict:
     """Run the benchmark ``argv`` names and write its record; with ``cache`` a directory, JAX's cache is on there."""
-    args = parser().parse_args(with_default_benchmark(sys.argv[1:] if argv is None else argv))
+    command_line = parser()
+    args = command_line.parse_args(with_default_benchmark(sys.argv[1:] if argv is None else argv))
+    problem = output_dir_problem(args.out)
+    if problem:
+        command_line.exit(2, f"{command_line.prog}: error: {problem}\n")
     size_xla_pool(args.xla_threads)
     enable_cache(cache)
-    args.out.mkdir(parents=True, exist_ok=True)
     benchmark = BENCHMARKS[args.benchmark]
     record = {"benchmark": args.benchmark, "quick": args.quick, **benchmark.module.run(args)}
     path = args.out / benchmark.record

@@ -33,7 +33,8 @@ from experiments import plots
 from experiments.cnn import SEED, Recipe, train
 from experiments.cnn_model import INPUT_SHAPE
 from experiments.help_text import plain
-from experiments.mnist_like import prepared
+from experiments.mnist_like import HOW_TO_GET_DATA, named_data_dir_error, prepared
+from experiments.output_dir import output_dir_problem
 
 VALIDATION_IMAGES = 5000
 SPLIT_KEY = jax.random.key(2024)
@@ -59,14 +60,34 @@ def still_a_candidate(record: dict) -> bool:
     return 0 <= i < len(CANDIDATES) and record["recipe"] == CANDIDATES[i]._asdict()
 
 
+def refusal(only: list[int] | None, out: Path) -> str | None:
+    """Why the study cannot start, in one line, or None: bad ``--only`` indices, ``--out``, or no data."""
+    bad = [i for i in only or () if not 0 <= i < len(CANDIDATES)]
+    if bad:
+        return f"--only {' '.join(map(str, bad))}: the candidates are numbered 0 to {len(CANDIDATES) - 1}"
+    problem = output_dir_problem(out) or named_data_dir_error()
+    if problem:
+        return problem
+    missing = nf.idx.missing_files(nf.idx.data_dir())
+    return f"no MNIST-format files in {nf.idx.data_dir()} (missing {', '.join(missing)}): {HOW_TO_GET_DATA}" \
+        if missing else None
+
+
 def main(argv=None) -> list[dict]:
+    """Train the candidates named in ``argv`` (default all), write the JSON and the plot; return the records.
+
+    Exits with status 2 and one line, before any training, when ``--only`` names no
+    candidate, ``--out`` cannot be written or the data files are missing.
+    """
     parser = argparse.ArgumentParser(prog="python -m experiments.studies.cnn_selection", description=plain(__doc__),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("results"), help="directory for the JSON and the plot")
     parser.add_argument("--only", type=int, nargs="*", help="indices into CANDIDATES to run (default: all)")
     parser.add_argument("--quick", action="store_true", help="2000 images, 1 epoch each: checks the script")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    problem = refusal(args.only, args.out)
+    if problem:
+        parser.exit(2, f"{parser.prog}: error: {problem}\n")
     x_train, y_train = nf.load_mnist_like()[:2]   # the training files only
     n = 2000 if args.quick else len(x_train)
     fit_set, val_set = validation_split(prepared(x_train[:n], y_train[:n], INPUT_SHAPE),
