@@ -61,3 +61,25 @@ def require_shape(arr, shape: tuple[int, ...], where: str, what: str) -> None:
     """Raise ``ValueError`` unless ``arr.shape == shape``, naming both shapes."""
     if tuple(arr.shape) != tuple(shape):
         raise ValueError(f"{where}: {what} has shape {tuple(arr.shape)}, expected {tuple(shape)}")
+
+
+def require_key(key, where: str) -> None:
+    """Raise ``TypeError`` naming ``where`` unless ``key`` is one JAX PRNG key.
+
+    Accepted: a new-style key (``jax.random.key(0)``, dtype ``key<...>``, shape
+    ``()``) and a legacy raw key (``jax.random.PRNGKey(0)``: uint32 of shape ``(2,)``).
+    The check reads only dtype and shape, so it also fires under ``jax.jit``.
+
+    >>> require_key(jax.random.key(0), "fit"); require_key(jax.random.PRNGKey(0), "fit")
+    >>> require_key(0, "fit")
+    Traceback (most recent call last):
+    ...
+    TypeError: fit: key must be a JAX PRNG key such as jax.random.key(0), got int 0
+    """
+    dtype, shape = getattr(key, "dtype", None), getattr(key, "shape", None)
+    if dtype is not None and jax.dtypes.issubdtype(dtype, jax.dtypes.prng_key) and shape == ():
+        return
+    if dtype == np.uint32 and shape == (2,):
+        return
+    shown = f"{type(key).__name__} {key!r}" if dtype is None else f"an array of dtype {dtype} and shape {tuple(shape)}"
+    raise TypeError(f"{where}: key must be a JAX PRNG key such as jax.random.key(0), got {shown}")
