@@ -12,7 +12,10 @@ proved equal to the definition as well.  Conventions checked on purpose:
   ε < y < 1 − ε (ε = float64 machine epsilon); outside it the code's gradient is 0,
   the derivative of the clipped (constant) value;
 * ``softmax_cross_entropy`` is proved for any targets (∂E/∂z = (p Σt − t)/m) and,
-  with each target row summing to 1, equal to (p − t)/m.
+  with each target row summing to 1, equal to (p − t)/m.  Its value takes a term
+  with t_k = 0 as 0 (so that a masked logit z_k = −inf gives 0, not 0·∞ = NaN);
+  that branch equals t_k (logsumexp(z) − z_k) for finite z, so the value is proved
+  on the other branch, t ≠ 0.
 """
 from __future__ import annotations
 
@@ -55,6 +58,7 @@ def _point(values):
 
 
 MIXED = Side("y − t of both signs, as " + str(SIGNS.tolist()), _point((SIGNS, np.zeros(SHAPE))), _mixed_signs)
+NONZERO_TARGETS = Side("every real y; t ≠ 0", _point((np.zeros(SHAPE), np.ones(SHAPE))), EVERYWHERE.sample)
 INSIDE_CLIP = Side("ε < y < 1 − ε", _point((np.full(SHAPE, 0.5), np.zeros(SHAPE))), _probabilities)
 
 
@@ -86,7 +90,7 @@ DEFINITIONS = {
     "softmax_cross_entropy": (
         -_sum(T * _log(_softmax(Y))) / M,
         r"E = -\frac1m \sum_{n,k} t_{nk} \log p_{nk},\ p_{nk} = \frac{e^{y_{nk}}}{\sum_j e^{y_{nj}}}"
-        r"\ \text{(y are logits)},\ m = 2", EVERYWHERE),
+        r"\ \text{(y are logits)},\ m = 2", NONZERO_TARGETS),
 }
 PROVES = tuple(DEFINITIONS)  # names in nnfunc.LOSSES
 

@@ -12,6 +12,15 @@ Kink and edge conventions:
 * Cross-entropies on probabilities clip y to [ε, 1 − ε] (ε the dtype's machine
   epsilon) so the value stays finite; the gradient is 0 where the clip is active,
   exactly as the derivative of the clipped definition.
+* ``softmax_cross_entropy`` takes a logit of −inf (a masked class) whose target
+  is 0 as contributing 0 (not 0·∞ = NaN); its softmax and so its gradient are 0.
+  A target above 0 at a −inf logit gives a loss of +inf.
+
+Every ``value`` and ``grad`` first converts ``y`` and ``t`` with
+:func:`nnfunc.validate.as_array` (lists and integer arrays are accepted) and
+refuses, naming the loss and both shapes, targets whose shape differs from ``y``'s
+(no silent broadcasting) and an empty ``y`` (whose mean would be NaN).  The checks
+read shapes only, so they fire under ``jax.jit`` as well.
 
 Proof: docs/derivations.md, section "Losses".
 """
@@ -21,6 +30,8 @@ from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
+
+from nnfunc.validate import as_array
 
 
 class Loss(NamedTuple):
@@ -40,6 +51,17 @@ class Loss(NamedTuple):
     equation: str = ""
 
 
+def _inputs(y, t, name: str):
+    """``(y, t)`` as arrays, or a ``ValueError`` naming the loss ``name`` unless they have one, non-empty shape."""
+    y, t = as_array(y, name, "output y"), as_array(t, name, "targets t")
+    if tuple(t.shape) != tuple(y.shape):
+        raise ValueError(f"{name}: targets t have shape {tuple(t.shape)} but the output y has shape "
+                         f"{tuple(y.shape)}; they must match (no broadcasting): reshape or one-hot the targets")
+    if y.size == 0:
+        raise ValueError(f"{name}: the output y is empty (shape {tuple(y.shape)}); a loss needs at least one element")
+    return y, t
+
+
 def _examples(y):
     """Number of examples: the product of every axis but the last (1 for a vector)."""
     return max(1, y.size // y.shape[-1]) if y.ndim else 1
@@ -50,48 +72,99 @@ def _clip_unit(y):
     return jnp.clip(y, eps, 1 - eps), (y > eps) & (y < 1 - eps)
 
 
+def _sum_errors_value(y, t):
+    y, t = _inputs(y, t, "sum_errors")
+    return jnp.sum(t - y)
+
+
+def _sum_errors_grad(y, t):
+    y, t = _inputs(y, t, "sum_errors")
+    # δ = ∂E/∂y = −1
+    return -jnp.ones_like(y)
+
+
 sum_errors = Loss(
-    "sum_errors",
-    lambda y, t: jnp.sum(t - y),
-    lambda y, t: -jnp.ones_like(y),  # δ = ∂E/∂y = −1
+    "sum_errors", _sum_errors_value, _sum_errors_grad,
     "E = Σ (t − y); ∂E/∂y = −1.  Errors of opposite sign cancel (article A).",
 )
 
+
+def _sum_abs_errors_value(y, t):
+    y, t = _inputs(y, t, "sum_abs_errors")
+    return jnp.sum(jnp.abs(t - y))
+
+
+def _sum_abs_errors_grad(y, t):
+    y, t = _inputs(y, t, "sum_abs_errors")
+    # δ = ∂E/∂y = sign(y − t), 0 at y = t
+    return jnp.sign(y - t)
+
+
 sum_abs_errors = Loss(
-    "sum_abs_errors",
-    lambda y, t: jnp.sum(jnp.abs(t - y)),
-    lambda y, t: jnp.sign(y - t),  # δ = ∂E/∂y = sign(y − t), 0 at y = t
+    "sum_abs_errors", _sum_abs_errors_value, _sum_abs_errors_grad,
     "E = Σ |t − y|; ∂E/∂y = sign(y − t), 0 at y = t (article A: a kink at the minimum).",
 )
 
+
+def _sse_value(y, t):
+    y, t = _inputs(y, t, "sse")
+    return jnp.sum((y - t) ** 2)
+
+
+def _sse_grad(y, t):
+    y, t = _inputs(y, t, "sse")
+    # δ = ∂E/∂y = 2(y − t)
+    return 2 * (y - t)
+
+
 sse = Loss(
-    "sse",
-    lambda y, t: jnp.sum((y - t) ** 2),
-    lambda y, t: 2 * (y - t),  # δ = ∂E/∂y = 2(y − t)
+    "sse", _sse_value, _sse_grad,
     "E = Σ (y − t)²; ∂E/∂y = 2(y − t) (article A's sum of squared errors).",
 )
 
+
+def _half_sse_value(y, t):
+    y, t = _inputs(y, t, "half_sse")
+    return 0.5 * jnp.sum((y - t) ** 2)
+
+
+def _half_sse_grad(y, t):
+    y, t = _inputs(y, t, "half_sse")
+    # δ = ∂E/∂y = y − t
+    return y - t
+
+
 half_sse = Loss(
-    "half_sse",
-    lambda y, t: 0.5 * jnp.sum((y - t) ** 2),
-    lambda y, t: y - t,  # δ = ∂E/∂y = y − t
+    "half_sse", _half_sse_value, _half_sse_grad,
     "E = ½ Σ (y − t)²; ∂E/∂y = y − t (article B).",
 )
 
+
+def _mse_value(y, t):
+    y, t = _inputs(y, t, "mse")
+    return jnp.mean((y - t) ** 2)
+
+
+def _mse_grad(y, t):
+    y, t = _inputs(y, t, "mse")
+    # δ = ∂E/∂y = 2(y − t)/N
+    return 2 * (y - t) / y.size
+
+
 mse = Loss(
-    "mse",
-    lambda y, t: jnp.mean((y - t) ** 2),
-    lambda y, t: 2 * (y - t) / y.size,  # δ = ∂E/∂y = 2(y − t)/N
+    "mse", _mse_value, _mse_grad,
     "E = (1/N) Σ (y − t)² over all N elements; ∂E/∂y = 2(y − t)/N (article E).",
 )
 
 
 def _bce_value(y, t):
+    y, t = _inputs(y, t, "binary_cross_entropy")
     yc, _ = _clip_unit(y)
     return -jnp.mean(t * jnp.log(yc) + (1 - t) * jnp.log1p(-yc))
 
 
 def _bce_grad(y, t):
+    y, t = _inputs(y, t, "binary_cross_entropy")
     yc, inside = _clip_unit(y)
     # δ = ∂E/∂y = (y − t) / (y(1 − y)) / N inside [ε, 1 − ε], 0 where the clip holds y
     return jnp.where(inside, (yc - t) / (yc * (1 - yc)), 0.0) / y.size
@@ -104,11 +177,13 @@ binary_cross_entropy = Loss(
 
 
 def _cce_value(y, t):
+    y, t = _inputs(y, t, "categorical_cross_entropy")
     yc = jnp.maximum(y, jnp.finfo(y.dtype).eps)
     return -jnp.sum(t * jnp.log(yc)) / _examples(y)
 
 
 def _cce_grad(y, t):
+    y, t = _inputs(y, t, "categorical_cross_entropy")
     eps = jnp.finfo(y.dtype).eps
     # δ = ∂E/∂y = −t / (m y) above ε, 0 where the clip holds y at ε
     return jnp.where(y > eps, -t / jnp.maximum(y, eps), 0.0) / _examples(y)
@@ -121,11 +196,14 @@ categorical_cross_entropy = Loss(
 
 
 def _sce_value(z, t):
+    z, t = _inputs(z, t, "softmax_cross_entropy")
     lse = jax.nn.logsumexp(z, axis=-1, keepdims=True)
-    return jnp.sum(t * (lse - z)) / _examples(z)
+    # t_k (lse − z_k) taken as 0 where t_k = 0, also at a masked logit z_k = −inf (not 0·∞ = NaN)
+    return jnp.sum(t * jnp.where(t == 0, 0.0, lse - z)) / _examples(z)
 
 
 def _sce_grad(z, t):
+    z, t = _inputs(z, t, "softmax_cross_entropy")
     p = jax.nn.softmax(z, axis=-1)
     # δ = ∂E/∂z_k = (p_k Σ_j t_j − t_k) / m, since ∂logsumexp(z)/∂z_k = p_k = softmax(z)_k
     return (p * jnp.sum(t, axis=-1, keepdims=True) - t) / _examples(z)
