@@ -29,7 +29,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.losses import Loss
+from nnfunc.training.measures import as_loss
+from nnfunc.validate import as_array, require_key, require_shape
 
 JAX_RTOL = {np.dtype("float64"): 1e-10, np.dtype("float32"): 1e-5}
 FD_RTOL = 1e-6
@@ -191,6 +193,32 @@ def _upstream(key, shape, dtype):
     return jax.random.normal(key, shape, dtype)
 
 
+def _checked_layer(layer, where: str) -> Layer:
+    """``layer`` if it is a :class:`~nnfunc.layer.Layer`, else a ``TypeError`` naming ``where`` and what was given."""
+    if not isinstance(layer, Layer):
+        name = getattr(layer, "__name__", None)
+        hint = f" (the function {name}: call it to build the layer, {name}(...))" if callable(layer) and name else ""
+        raise TypeError(f"{where}: expected an nnfunc Layer such as nf.dense(3) or nf.tanh(), "
+                        f"got {type(layer).__name__}{hint}")
+    return layer
+
+
+def _checked_loss(loss, where: str) -> Loss:
+    """``loss`` as a :class:`~nnfunc.losses.Loss` (a name is looked up, as ``fit`` does), the error naming ``where``."""
+    try:
+        return as_loss(loss)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{where}: {err}") from None
+
+
+def _checked_key(key, where: str):
+    """``key``, or PRNG key 0 when ``None``; any other non-key a ``TypeError`` naming ``where``."""
+    if key is None:
+        return jax.random.key(0)
+    require_key(key, where)
+    return key
+
+
 def check_layer(layer: Layer, params: Any, x, key=None, delta=None, rtol=None, fd_samples: int = 16) -> Report:
     r"""Verify ``layer.backward`` at ``(params, x)`` against ``jax.vjp`` and finite differences.
 
@@ -200,7 +228,8 @@ def check_layer(layer: Layer, params: Any, x, key=None, delta=None, rtol=None, f
         layer: any :class:`~nnfunc.layer.Layer`, your own included.
         params, x: the point to check at (lists of numbers are accepted).
         key: PRNG key for the random δ and the finite-difference elements (default key 0).
-        delta: the upstream gradient δ = ∂E/∂y to use instead of a random one (shape of y).
+        delta: the upstream gradient δ = ∂E/∂y to use instead of a random one (shape of y;
+            another shape is a ``ValueError`` naming both).
         rtol: the tolerance against ``jax.vjp`` (default 1e-10 in float64, 1e-5 in float32).
         fd_samples: how many elements of each leaf finite differences check.
 
@@ -212,12 +241,16 @@ def check_layer(layer: Layer, params: Any, x, key=None, delta=None, rtol=None, f
     >>> check_layer(layer, params, x, jax.random.key(2)).ok
     True
     """
-    key = jax.random.key(0) if key is None else key
-    k_delta, k_fd = jax.random.split(key)
+    layer = _checked_layer(layer, "check_layer")
+    k_delta, k_fd = jax.random.split(_checked_key(key, f"check_layer({layer.name})"))
     x = as_array(x, layer.name)
     params = jax.tree_util.tree_map(lambda p: as_array(p, layer.name, "params"), params)
     y, cache = layer.forward(params, x)
-    delta = _upstream(k_delta, y.shape, y.dtype) if delta is None else jnp.asarray(delta, y.dtype)
+    if delta is None:
+        delta = _upstream(k_delta, y.shape, y.dtype)
+    else:
+        delta = jnp.asarray(as_array(delta, f"check_layer({layer.name})", "delta"), y.dtype)
+        require_shape(delta, y.shape, f"check_layer({layer.name})", "delta (∂E/∂y, shaped as the layer's output)")
     hand = layer.backward(params, cache, delta)
 
     def fn(p, xx):
@@ -229,14 +262,15 @@ def check_layer(layer: Layer, params: Any, x, key=None, delta=None, rtol=None, f
 def check_loss(loss, y, t, key=None, rtol=None, fd_samples: int = 16) -> Report:
     r"""Verify ``loss.grad`` against ``jax.vjp`` of ``loss.value`` (and finite differences) at ``y``.
 
-    The upstream gradient of a scalar loss is a random scalar.
+    The upstream gradient of a scalar loss is a random scalar.  ``loss`` is a
+    :class:`~nnfunc.losses.Loss` or its name, as :func:`nnfunc.fit` takes it.
 
     >>> import jax.numpy as jnp, nnfunc as nf
     >>> check_loss(nf.mse, jnp.array([0.1, 0.7]), jnp.array([0.0, 1.0])).ok
     True
     """
-    key = jax.random.key(0) if key is None else key
-    k_delta, k_fd = jax.random.split(key)
+    loss = _checked_loss(loss, "check_loss")
+    k_delta, k_fd = jax.random.split(_checked_key(key, f"check_loss({loss.name})"))
     y = as_array(y, loss.name, "output")
     t = as_array(t, loss.name, "targets")
     delta = _upstream(k_delta, (), y.dtype)
@@ -246,6 +280,8 @@ def check_loss(loss, y, t, key=None, rtol=None, fd_samples: int = 16) -> Report:
 
 def check_backprop(net: Layer, loss, params, x, t, key=None, rtol=None, fd_samples: int = 16) -> Report:
     r"""Verify :func:`nnfunc.backprop` (all hand derivatives, end to end) against ``jax.grad``.
+
+    ``loss`` is a :class:`~nnfunc.losses.Loss` or its name, as :func:`nnfunc.fit` takes it.
 
     >>> import jax, nnfunc as nf
     >>> net = nf.serial(nf.dense(2), nf.tanh(), nf.dense(1))
@@ -257,7 +293,9 @@ def check_backprop(net: Layer, loss, params, x, t, key=None, rtol=None, fd_sampl
     """
     from nnfunc.layer import backprop
 
-    key = jax.random.key(0) if key is None else key
+    net = _checked_layer(net, "check_backprop")
+    loss = _checked_loss(loss, f"check_backprop({net.name})")
+    key = _checked_key(key, f"check_backprop({net.name})")
     x = as_array(x, net.name)
     t = as_array(t, net.name, "targets")
     params = jax.tree_util.tree_map(lambda p: as_array(p, net.name, "params"), params)
