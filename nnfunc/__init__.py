@@ -34,7 +34,7 @@ from nnfunc.losses import (
 from nnfunc.metrics import accuracy
 from nnfunc.pool import avg_pool, max_pool, PoolSpec
 from nnfunc.softmax import SoftmaxSpec
-from nnfunc.training.checkpoint import CheckpointError, Checkpoints
+from nnfunc.training.checkpoint import CheckpointError, Checkpoints, CheckpointWriteError
 from nnfunc.training.epoch import EpochOutput, make_epoch
 from nnfunc.training.fit import fit
 from nnfunc.training.inference import evaluate, Evaluation, predict
@@ -59,7 +59,7 @@ __all__ = [
     "binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy",
     # training
     "fit", "FitResult", "History", "TrainingDiverged", "Checkpoints", "make_epoch", "EpochOutput",
-    "predict", "evaluate", "Evaluation", "accuracy", "augment", "CheckpointError",
+    "predict", "evaluate", "Evaluation", "accuracy", "augment", "CheckpointError", "CheckpointWriteError",
     # checking
     "check_layer", "check_loss", "check_backprop", "Report", "LeafCheck",
     # data

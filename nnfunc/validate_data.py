@@ -8,6 +8,8 @@ dtypes on every call.  :mod:`nnfunc.validate` holds the per-layer checks.
 """
 from __future__ import annotations
 
+import numbers
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -68,15 +70,26 @@ def checked_data(net: Layer, params, data, where: str):
     return x, t
 
 
+def _written_out(a) -> bool:
+    """Whether ``a`` is a list of numbers, or of such lists: one param array written out (``[[1.0, 2.0]]``)."""
+    return isinstance(a, list) and bool(a) and all(
+        isinstance(v, (numbers.Number, np.generic)) or _written_out(v) for v in a)
+
+
 def checked_params(params, where: str):
     """Every leaf of ``params`` a JAX array of fixed (not weak) dtype; integers made float.
+
+    A list of numbers (or of such lists) is one array, as :meth:`Layer.forward` takes
+    it; other lists, tuples and dicts are the pytree's nodes.
 
     >>> import jax.numpy as jnp
     >>> p = checked_params({"w": jnp.array([[1, 2]]), "b": 0.5}, "fit")
     >>> p["w"].dtype == p["b"].dtype == jnp.result_type(float), p["b"].weak_type
     (True, False)
+    >>> checked_params(({"w": [[1.0], [2.0]], "b": [0.0]}, {}), "fit")[0]["w"].shape
+    (2, 1)
     """
     def leaf(a):
         a = a if isinstance(a, jax.Array) and not jnp.issubdtype(a.dtype, jnp.integer) else as_array(a, where, "params")
         return jax.lax.convert_element_type(a, a.dtype)
-    return jax.tree.map(leaf, params)
+    return jax.tree.map(leaf, params, is_leaf=_written_out)

@@ -56,6 +56,19 @@ class EpochOutput(NamedTuple):
     finite: Any
 
 
+def check_gradients(gradients, where: str) -> None:
+    """Raise ``ValueError`` naming ``where`` unless ``gradients`` is ``"backprop"`` or ``"jax"``.
+
+    >>> check_gradients("numeric", "fit")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit: gradients must be 'backprop' (hand delta rule) or 'jax' (jax.grad), got 'numeric'
+    """
+    if not isinstance(gradients, str) or gradients not in ("backprop", "jax"):
+        raise ValueError(f"{where}: gradients must be 'backprop' (hand delta rule) or 'jax' (jax.grad), "
+                         f"got {gradients!r}")
+
+
 def loss_and_gradient(net: Layer, loss: Loss, gradients: str) -> Callable:
     """``(params, x, t) -> (E, ∂E/∂θ)`` by the hand delta rule (``"backprop"``) or by ``jax.grad`` (``"jax"``).
 
@@ -67,13 +80,13 @@ def loss_and_gradient(net: Layer, loss: Loss, gradients: str) -> Callable:
     >>> bool(abs(hand[0]["w"] - auto[0]["w"]).max() < 1e-12)
     True
     """
+    check_gradients(gradients, f"loss_and_gradient({net.name})")
     if gradients == "backprop":
         return backprop(net, loss)
-    if gradients == "jax":
-        def energy(params, x, t):
-            return loss.value(net.forward(params, x)[0], as_array(t, f"jax.grad({net.name})", "targets"))
-        return jax.value_and_grad(energy)
-    raise ValueError(f"gradients must be 'backprop' (hand delta rule) or 'jax' (jax.grad), got {gradients!r}")
+
+    def energy(params, x, t):
+        return loss.value(net.forward(params, x)[0], as_array(t, f"jax.grad({net.name})", "targets"))
+    return jax.value_and_grad(energy)
 
 
 def _augmented_batch(augment: Callable, key, xb):

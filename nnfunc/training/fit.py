@@ -17,8 +17,10 @@ import optax
 
 from nnfunc.layer import Layer
 from nnfunc.training import checkpoint as checkpoint_file
-from nnfunc.training.checkpoint import Checkpoints, checkpoints_from
+from nnfunc.training.checkpoint import Checkpoints, CheckpointWriteError, checkpoints_from
 from nnfunc.training.compiled import reused_epoch
+from nnfunc.training.fit_arguments import (batch_size_in, check_opt_state, check_options, checked_optimizer,
+                                           prepare_directory)
 from nnfunc.training.measures import as_loss, wants_accuracy
 from nnfunc.training.progress import ProgressBar
 from nnfunc.training.results import FitResult, TrainingDiverged, history_from
@@ -48,34 +50,21 @@ def _start(params, key, where: str) -> tuple:
     return params.params, params.opt_state, params.key
 
 
-def _check_options(where: str, key, epochs, shuffle: bool, augment) -> None:
-    """Raise a clear error for a bad ``epochs``, a missing ``key`` or an ``augment`` that is not a function."""
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"{where}: epochs must be a positive int, got {epochs!r}")
-    if (shuffle or augment is not None) and key is None:
-        raise ValueError(f"{where}: shuffling (and augmenting) needs an explicit PRNG key, e.g. "
-                         "key=jax.random.key(0) (or pass shuffle=False)")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"{where}: augment must be a function (key, x_batch) -> x_batch, "
-                        f"got {type(augment).__name__}")
-
-
-def _batch_size(where: str, batch_size, n: int) -> int:
-    """``batch_size``, or ``n`` for ``None`` (full batch), checked to lie in 1..n."""
-    batch = n if batch_size is None else batch_size
-    if not isinstance(batch, int) or not 1 <= batch <= n:
-        raise ValueError(f"{where}: batch_size must be an int from 1 to the number of samples ({n}) "
-                         f"or None for full batch, got {batch_size!r}")
-    return batch
-
-
-def _resumed(state: _State, saving: Checkpoints | None) -> _State:
+def _resumed(state: _State, saving: Checkpoints | None, network: str) -> _State:
     """``state``, or the checkpoint in ``saving.directory`` (verified against ``state``) when resuming from one."""
     if saving is None or not saving.resume or not checkpoint_file.exists(saving.directory):
         return state
-    saved = checkpoint_file.load(saving.directory, state.params, state.opt_state)
+    saved = checkpoint_file.load(saving.directory, network, state.params, state.opt_state)
     return _State(saved.params, saved.opt_state, saved.key, saved.epoch,
                   {name: list(saved.history.get(name, [])) for name in state.records})
+
+
+def _save(directory, network: str, state: _State, result_of: Callable) -> None:
+    """Save ``state``'s checkpoint; a failed write raises :class:`CheckpointWriteError` holding ``result_of(state)``."""
+    try:
+        checkpoint_file.save(directory, network, state.params, state.opt_state, state.key, state.epoch, state.records)
+    except CheckpointWriteError as err:
+        raise CheckpointWriteError(err.path, err.reason, result_of(state)) from err.reason
 
 
 def _below(records: dict, stop_below: float | None) -> bool:
@@ -154,8 +143,11 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
         callback: ``callback(epoch, params, history)``, called after every epoch (e.g. to print).
         progress: a progress bar on stderr; default only at a terminal outside CI.
 
-    If the loss or a param becomes NaN or infinite, :class:`TrainingDiverged` is
-    raised; its ``.result`` holds the state after the last good epoch.
+    Every argument is checked before any compiling or training (a ``TypeError`` or
+    ``ValueError`` naming ``fit`` and the value). If the loss or a param becomes NaN
+    or infinite, :class:`TrainingDiverged` is raised; its ``.result`` holds the state
+    after the last good epoch.  A checkpoint that cannot be written raises
+    :class:`~nnfunc.CheckpointWriteError`, whose ``.result`` holds the state it was saving.
 
     >>> import jax, optax, nnfunc as nf
     >>> x, t = nf.logic_gate("AND")
@@ -173,15 +165,20 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     loss = as_loss(loss)
     saving = checkpoints_from(checkpoint, where)
     params, opt_state, key = _start(params, key, where)
-    _check_options(where, key, epochs, shuffle, augment)
+    check_options(where, key=key, epochs=epochs, shuffle=shuffle, augment=augment, gradients=gradients,
+                  stop_below=stop_below, accuracy=accuracy, callback=callback, progress=progress)
+    optimizer = checked_optimizer(DEFAULT_OPTIMIZER if optimizer is None else optimizer, where)
     params = checked_params(params, where)
     x, t = checked_data(net, params, data, where)
-    batch = _batch_size(where, batch_size, len(x))
-    optimizer = DEFAULT_OPTIMIZER if optimizer is None else optimizer
+    batch = batch_size_in(where, batch_size, len(x))
+    if opt_state is not None:
+        check_opt_state(optimizer, params, opt_state, where)
+    if saving is not None:
+        prepare_directory(saving.directory, where)
     state = _State(params, optimizer.init(params) if opt_state is None else opt_state,
                    jax.random.key(0) if key is None else key,  # the key is unused when shuffle=False
                    0, {"loss": [], "accuracy": [], "seconds": []})
-    state = _resumed(state, saving)
+    state = _resumed(state, saving, net.name)
     classify = wants_accuracy(accuracy, loss)
     epoch_fn = reused_epoch(net, loss, optimizer, batch, gradients=gradients, shuffle=shuffle, accuracy=classify,
                             augment=augment)
@@ -200,8 +197,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
             bar.update(state.epoch, _summary(state.records, classify))
             last = state.epoch == epochs or _below(state.records, stop_below)
             if saving is not None and (state.epoch % saving.every == 0 or last):
-                checkpoint_file.save(saving.directory, state.params, state.opt_state, state.key, state.epoch,
-                                     state.records)
+                _save(saving.directory, net.name, state, result_of)
             if callback is not None:
                 callback(state.epoch, state.params, history_from(state.records, classify))
     finally:
