@@ -17,10 +17,13 @@ from typing import Callable
 import jax
 import jax.numpy as jnp
 
+from nnfunc.validate import require_key
+
 Augment = Callable[[jax.Array, jax.Array], jax.Array]
 
 
-def _spatial_batch(x, name: str) -> jax.Array:
+def _spatial_batch(key, x, name: str) -> jax.Array:
+    require_key(key, name)
     x = jnp.asarray(x)
     if x.ndim < 3:
         raise ValueError(f"{name}: expected a batch of images (batch, *spatial, channels) with at least one "
@@ -40,7 +43,7 @@ def random_mirror() -> Augment:
     [(0.0, 1.0, 2.0), (2.0, 1.0, 0.0)]
     """
     def mirror(key, x):
-        x = _spatial_batch(x, "random_mirror")
+        x = _spatial_batch(key, x, "random_mirror")
         flip = jax.random.bernoulli(key, 0.5, (x.shape[0],)).reshape(-1, *(1,) * (x.ndim - 1))
         return jnp.where(flip, jnp.flip(x, axis=x.ndim - 2), x)
 
@@ -64,7 +67,7 @@ def random_shift(max_shift: int) -> Augment:
         raise ValueError(f"random_shift: max_shift must be a non-negative int, got {max_shift!r}")
 
     def shift(key, x):
-        x = _spatial_batch(x, "random_shift")
+        x = _spatial_batch(key, x, "random_shift")
         spatial = x.shape[1:-1]
         pad = [(0, 0)] + [(max_shift, max_shift)] * len(spatial) + [(0, 0)]
         padded = jnp.pad(x, pad)
@@ -86,7 +89,13 @@ def compose(*augments: Augment) -> Augment:
     >>> compose()(jax.random.key(0), jnp.ones((2, 4, 1))).tolist() == jnp.ones((2, 4, 1)).tolist()
     True
     """
+    for i, augment in enumerate(augments):
+        if not callable(augment):
+            raise TypeError(f"compose: augment {i} is {type(augment).__name__} {augment!r}; expected a function "
+                            "(key, x) -> x such as random_mirror() or random_shift(2)")
+
     def composed(key, x):
+        require_key(key, "compose")
         for augment, k in zip(augments, jax.random.split(key, len(augments))):
             x = augment(k, x)
         return x

@@ -6,10 +6,13 @@ inputs are ``(n, features)`` and targets ``(n, outputs)``, ready for :func:`nnfu
 from __future__ import annotations
 
 import itertools
+import numbers
 from typing import Callable
 
 import jax
 import numpy as np
+
+from nnfunc.validate import require_key
 
 PEOPLE = ("Alice", "Bob", "Charlie", "Diana")
 
@@ -82,6 +85,9 @@ def one_hot(labels, n_classes: int | None = None) -> np.ndarray:
     if labels.ndim != 1 or labels.size == 0 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"one_hot: labels must be a non-empty 1-d array of ints, got dtype {labels.dtype} "
                          f"shape {labels.shape}")
+    if n_classes is not None and (not isinstance(n_classes, numbers.Integral) or isinstance(n_classes, bool)):
+        raise TypeError(f"one_hot: n_classes must be an int (or None for max(labels) + 1), "
+                        f"got {type(n_classes).__name__} {n_classes!r}")
     n_classes = int(labels.max()) + 1 if n_classes is None else n_classes
     if labels.min() < 0 or labels.max() >= n_classes:
         raise ValueError(f"one_hot: labels must lie in [0, {n_classes}), got range "
@@ -131,7 +137,14 @@ def train_test_split(x, t, key, test_fraction: float = 0.2):
     >>> x_train.shape, x_test.shape
     ((3, 2), (1, 2))
     """
+    require_key(key, "train_test_split")
+    if not isinstance(test_fraction, numbers.Real) or isinstance(test_fraction, bool):
+        raise TypeError(f"train_test_split: test_fraction must be a number in (0, 1), "
+                        f"got {type(test_fraction).__name__} {test_fraction!r}")
     x, t = np.asarray(x), np.asarray(t)
+    if x.ndim == 0 or t.ndim == 0:
+        raise ValueError(f"train_test_split: x and t need a sample axis (one row per sample), "
+                         f"got shapes {x.shape} and {t.shape}")
     if len(x) != len(t):
         raise ValueError(f"train_test_split: x has {len(x)} samples but t has {len(t)}")
     if len(x) < 2 or not 0 < test_fraction < 1:

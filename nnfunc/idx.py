@@ -12,6 +12,7 @@ passed, the directory in the environment variable ``NNFUNC_DATA``, and
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zlib
 from pathlib import Path
@@ -47,6 +48,8 @@ def read_idx(path) -> np.ndarray:
     >>> read_idx(p).tolist()
     [7, 8, 9]
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"read_idx: path must be a file path (str or pathlib.Path), got {type(path).__name__} {path!r}")
     path = Path(path)
     raw = _read_bytes(path)
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
@@ -61,7 +64,7 @@ def read_idx(path) -> np.ndarray:
         raise IdxError(f"{path}: truncated header: rank {ndim} needs {header} header bytes, file has {len(raw)}")
     dims = tuple(int(d) for d in np.frombuffer(raw, ">u4", count=ndim, offset=4))
     dtype = np.dtype(TYPES[type_code])
-    expected = int(np.prod(dims)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: no wrap past 2**64
     if len(raw) - header != expected:
         raise IdxError(f"{path}: dimensions {dims} of {dtype.name} need {expected} data bytes, "
                        f"the file has {len(raw) - header} (truncated or corrupt)")

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import jax
+
 from nnfunc.layer import Layer
 from nnfunc.metrics import accuracy as accuracy_of
 from nnfunc.training.compiled import compiled_forward
 from nnfunc.training.measures import as_loss, wants_accuracy
 from nnfunc.validate import as_array
-from nnfunc.validate_data import checked_data, checked_params
+from nnfunc.validate_data import checked_data, checked_params, first_bad_row
 
 
 class Evaluation(NamedTuple):
@@ -22,14 +24,21 @@ def predict(net: Layer, params, x):
     """The network's output :math:`y = f(\\theta, x)`, ``net.forward(params, x)[0]``, jit-compiled.
 
     Compiled once per ``net`` object and input shape: later calls with the same
-    ``net`` (and :func:`evaluate`'s) reuse the compilation.
+    ``net`` (and :func:`evaluate`'s) reuse the compilation.  Inputs holding NaN or
+    infinity are refused, as :func:`evaluate` and :func:`nnfunc.fit` refuse them
+    (the check reads concrete inputs; a traced ``x`` inside a user's ``jax.jit`` is not checked).
 
     >>> import nnfunc as nf
     >>> net = nf.serial(nf.dense(1))
     >>> nf.predict(net, ({"w": [[0.0], [1.0]], "b": [4.0]},), [[2.0, 3.0]]).tolist()
     [[7.0]]
     """
-    x = as_array(x, f"predict({net.name})", "x")
+    where = f"predict({net.name})"
+    x = as_array(x, where, "x")
+    if x.ndim and not isinstance(x, jax.core.Tracer):
+        row = first_bad_row(x)
+        if row is not None:
+            raise ValueError(f"{where}: x contains NaN or infinity (first in sample {row})")
     return compiled_forward(net)(params, x)
 
 
