@@ -15,6 +15,17 @@ derivative, the same as ``jax.grad`` of these definitions):
 * ``step(0) = 1`` and ``step'(z) = 0`` everywhere (its Dirac spike at 0 is dropped);
 * ``sign(0) = +1`` (article B: −1 if z < 0 else +1) and ``sign'(z) = 0`` everywhere.
 
+NaN and infinities, the same rule for every activation: NaN in gives NaN out (never a
+number that hides it: ``relu(nan)``, ``step(nan)`` and ``sign(nan)`` are NaN, written so
+that NaN fails every comparison and takes the branch that returns ``z``).  At
+:math:`\pm\infty` each gives its limit: at ``+inf``, ``identity``, ``relu``,
+``leaky_relu``, ``softplus`` and ``elu`` give ``+inf`` and ``sigmoid``, ``tanh``,
+``step`` and ``sign`` give 1; at ``-inf``, ``relu``, ``sigmoid``, ``step`` and
+``softplus`` give 0, ``tanh`` and ``sign`` −1, ``elu`` −α, ``identity`` and
+``leaky_relu`` ``-inf``; ``sine`` has no limit and gives NaN at both.  (Softmax: a row
+holding NaN or ``+inf`` is NaN throughout; a ``-inf`` entry gets 0.)
+The backward pass at a NaN input is not promised to be NaN; the forward pass is.
+
 Proof: docs/derivations.md, section "Activations".  Softmax, the one activation that is
 not elementwise, is in :mod:`nnfunc.softmax`.
 """
@@ -27,7 +38,7 @@ import jax.numpy as jnp
 
 from nnfunc.layer import Layer
 from nnfunc.softmax import softmax
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, finite_real, input_shape_of, require_delta_shape, require_key, require_no_params
 
 
 class Kink(NamedTuple):
@@ -85,16 +96,20 @@ def elementwise(act: Activation) -> Layer:
     """
 
     def init(key, input_shape):
-        return {}, tuple(input_shape)
+        require_key(key, act.name)
+        return {}, input_shape_of(input_shape, act.name)
 
     def forward(params, z):
+        require_no_params(params, act.name)
         z = as_array(z, act.name)
         a = act.f(z)
         return a, (z, a)
 
     def backward(params, cache, delta):
+        require_no_params(params, act.name)
         # forward was a = f(z), elementwise; so δ_z = ∂E/∂z = δ ⊙ f'(z), with f'(z) = df(z, a)
         z, a = cache
+        require_delta_shape(delta, a.shape, act.name)
         return {}, delta * act.df(z, a)
 
     return Layer(init, forward, backward, act.name, act)
@@ -106,14 +121,14 @@ IDENTITY = Activation("identity", lambda z: z, lambda z, a: jnp.ones_like(z))
 
 STEP = Activation(
     "step",
-    lambda z: jnp.where(z >= 0, 1.0, 0.0).astype(z.dtype),
+    lambda z: jnp.where(z >= 0, 1.0, jnp.where(z < 0, 0.0, z)).astype(z.dtype),
     lambda z, a: jnp.zeros_like(z),
     Kink(0.0, "step(0) = 1; step'(z) = 0 for every z, 0 included", jumps=True),
 )
 
 SIGN = Activation(
     "sign",
-    lambda z: jnp.where(z < 0, -1.0, 1.0).astype(z.dtype),
+    lambda z: jnp.where(z < 0, -1.0, jnp.where(z >= 0, 1.0, z)).astype(z.dtype),
     lambda z, a: jnp.zeros_like(z),
     Kink(0.0, "sign(0) = +1; sign'(z) = 0 for every z, 0 included", jumps=True),
 )
@@ -124,7 +139,7 @@ TANH = Activation("tanh", jnp.tanh, lambda z, a: 1 - a**2)
 
 RELU = Activation(
     "relu",
-    lambda z: jnp.where(z > 0, z, 0.0).astype(z.dtype),
+    lambda z: jnp.where(z <= 0, 0.0, z).astype(z.dtype),
     lambda z, a: jnp.where(z > 0, 1.0, 0.0).astype(z.dtype),
     Kink(0.0, "relu'(0) = 0"),
 )
@@ -212,7 +227,7 @@ def leaky_relu(alpha: float = 0.01) -> Layer:
 
     Proof: docs/derivations.md, section "Activations".
     """
-    return elementwise(leaky_relu_activation(alpha))
+    return elementwise(leaky_relu_activation(finite_real(alpha, "leaky_relu", "alpha")))
 
 
 def softplus() -> Layer:
@@ -228,7 +243,7 @@ def elu(alpha: float = 1.0) -> Layer:
 
     Proof: docs/derivations.md, section "Activations".
     """
-    return elementwise(elu_activation(alpha))
+    return elementwise(elu_activation(finite_real(alpha, "elu", "alpha")))
 
 
 def sine() -> Layer:

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, finite_real, input_shape_of, positive_int, require_delta_shape, require_key
 from nnfunc.weights import checked_weights, normal_weights, weight_arrays
 from nnfunc.windows import patch, per_axis, plan, sliding
 
@@ -81,13 +81,16 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
     >>> delta_x[..., 0].tolist(), grads["w"].ravel().tolist(), grads["b"].tolist()
     ([[-1.0, 0.0, 1.0]], [5.0, 13.0], [2.0])
     """
-    if not isinstance(n_out, int) or isinstance(n_out, bool) or n_out < 1:
-        raise ValueError(f"conv: n_out must be a positive int, got {n_out!r}")
+    n_out = positive_int(n_out, "conv", "n_out")
     shown = "x".join(map(str, kernel)) if isinstance(kernel, (tuple, list)) else kernel
     name = f"conv({n_out}, {shown})"
     settings = sliding(name, kernel, stride, padding)
+    if w_scale is not None:
+        finite_real(w_scale, name, "w_scale")
 
     def init(key, input_shape):
+        require_key(key, name)
+        input_shape = input_shape_of(input_shape, name)
         p = plan(settings, input_shape, batched=False)
         c_in = input_shape[-1]
         scale = 1.0 / math.sqrt(math.prod(p.window) * c_in) if w_scale is None else w_scale
@@ -117,6 +120,7 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
         # forward was y_{b,i,o} = Σ_j Σ_c x̃_{b,si+j,c} w_{j,c,o} + b_o, and cached x; it checked params
         w, b = weight_arrays(params, name)
         p = geometry(w, x)
+        require_delta_shape(delta, (x.shape[0], *p.out_sizes, w.shape[-1]), name)
         rank = w.ndim - 2
         dtype = jnp.result_type(x, w, delta)
         x_common, w_common, delta_common = x.astype(dtype), w.astype(dtype), delta.astype(dtype)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, finite_real, input_shape_of, positive_int, require_delta_shape, require_key
 from nnfunc.weights import checked_weights, normal_weights, weight_arrays
 
 
@@ -44,12 +44,15 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
     >>> y.tolist()
     [7.0]
     """
-    if not isinstance(n_out, int) or n_out < 1:
-        raise ValueError(f"dense: n_out must be a positive int, got {n_out!r}")
+    n_out = positive_int(n_out, "dense", "n_out")
     name = f"dense({n_out})"
+    if w_scale is not None:
+        finite_real(w_scale, name, "w_scale")
 
     def init(key, input_shape):
-        if len(input_shape) < 1 or input_shape[-1] < 1:
+        require_key(key, name)
+        input_shape = input_shape_of(input_shape, name)
+        if len(input_shape) < 1:
             raise ValueError(f"{name}: input shape {tuple(input_shape)} has no feature axis")
         n_in = input_shape[-1]
         scale = (1.0 / n_in) ** 0.5 if w_scale is None else w_scale
@@ -66,7 +69,8 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
 
     def backward(params, x, delta):
         # forward was y = x W + b with x of shape (..., n_in), and cached x; it checked params
-        w, _ = weight_arrays(params, name)
+        w, b = weight_arrays(params, name)
+        require_delta_shape(delta, (*x.shape[:-1], n_out), name)
         # rows n run over the batch (and any other leading axes): x_ni, δ_nj
         x_rows = x.reshape(-1, x.shape[-1])
         delta_rows = delta.reshape(-1, delta.shape[-1])
@@ -76,6 +80,7 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
         delta_x = jnp.tensordot(delta, w, axes=((delta.ndim - 1,), (1,)))
         # ∂E/∂b_j = Σ_n δ_nj
         grad_b = delta_rows.sum(axis=0)
-        return {"w": grad_w, "b": grad_b}, delta_x
+        # each gradient in its parameter's dtype, δ_x in the input's (as jax.vjp gives them)
+        return {"w": grad_w.astype(w.dtype), "b": grad_b.astype(b.dtype)}, delta_x.astype(x.dtype)
 
     return Layer(init, forward, backward, name, DenseSpec(n_out, w_scale))

@@ -5,7 +5,7 @@ import math
 from typing import NamedTuple
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, input_shape_of, require_delta_shape, require_key, require_no_params
 
 
 class FlattenSpec(NamedTuple):
@@ -29,15 +29,20 @@ def flatten() -> Layer:
     """
 
     def init(key, input_shape):
-        return {}, (math.prod(input_shape),)
+        require_key(key, "flatten")
+        return {}, (math.prod(input_shape_of(input_shape, "flatten")),)
 
     def forward(params, x):
+        require_no_params(params, "flatten")
         x = as_array(x, "flatten")
         if x.ndim < 1:
             raise ValueError("flatten: input is a scalar (shape ()); it needs a batch axis")
-        return x.reshape(x.shape[0], -1), x.shape
+        # the feature count written out, not -1: a batch of 0 examples has no size to divide
+        return x.reshape(x.shape[0], math.prod(x.shape[1:])), x.shape
 
     def backward(params, shape, delta):
+        require_no_params(params, "flatten")
+        require_delta_shape(delta, (shape[0], math.prod(shape[1:])), "flatten")
         # forward was y_{b,k} = x_{b,d_1..d_n} with k the row-major index of (d_1..d_n); so
         # δ_x;b,d_1..d_n = δ_{b,k}: δ laid back out in the shape of x
         return {}, delta.reshape(shape)

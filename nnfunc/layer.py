@@ -34,7 +34,8 @@ from typing import Any, Callable, NamedTuple
 
 import jax
 
-from nnfunc.validate import as_array
+from nnfunc.losses import Loss, loss as loss_named
+from nnfunc.validate import as_array, input_shape_of, require_key
 
 
 class Layer(NamedTuple):
@@ -83,6 +84,24 @@ class SerialSpec(NamedTuple):
     layers: tuple
 
 
+def require_layer(layer, where: str) -> None:
+    """Raise ``TypeError`` naming ``where`` unless ``layer`` is a :class:`Layer`; a layer's
+    constructor passed uncalled (``nf.tanh``) gets the hint to call it.
+
+    >>> import nnfunc as nf
+    >>> require_layer(nf.tanh, "hand_vjp")
+    Traceback (most recent call last):
+    ...
+    TypeError: hand_vjp: got the function tanh, not a Layer; did you forget the call, nf.tanh()?
+    """
+    if isinstance(layer, Layer):
+        return
+    if callable(layer) and hasattr(layer, "__name__"):
+        raise TypeError(f"{where}: got the function {layer.__name__}, not a Layer; "
+                        f"did you forget the call, nf.{layer.__name__}()?")
+    raise TypeError(f"{where}: got {type(layer).__name__}, not a Layer")
+
+
 def serial(*layers: Layer) -> Layer:
     r"""Compose layers left to right; the result is itself a :class:`Layer`.
 
@@ -103,14 +122,13 @@ def serial(*layers: Layer) -> Layer:
     if not layers:
         raise ValueError("serial() needs at least one layer")
     for i, layer in enumerate(layers):
-        if not isinstance(layer, Layer):
-            raise TypeError(f"serial(): argument {i} is {type(layer).__name__}, not a Layer "
-                            "(did you forget the call, e.g. nf.tanh() rather than nf.tanh?)")
+        require_layer(layer, f"serial(): argument {i}")
     name = "serial(" + ", ".join(layer.name for layer in layers) + ")"
 
     def init(key, input_shape):
+        require_key(key, name)
         keys = jax.random.split(key, len(layers))
-        params, shape = [], tuple(input_shape)
+        params, shape = [], input_shape_of(input_shape, name)
         for layer, k in zip(layers, keys):
             p, shape = layer.init(k, shape)
             params.append(p)
@@ -151,7 +169,9 @@ def backprop(net: Layer, loss) -> Callable:
         grads, _ = net.backward(params, cache, δ)
 
     No ``jax.grad`` is used; compare with :func:`jax.value_and_grad` to verify.
-    Targets must have exactly the shape of the network's output.
+    ``loss`` is a :class:`nnfunc.losses.Loss` or its name (``"mse"``).  Targets must have
+    exactly the shape of the network's output, and the batch must hold at least one
+    example (an empty batch has no mean; it is a ``ValueError``, not a NaN loss).
 
     Proof: docs/derivations.md, sections "Delta rule" and "Worked examples".
 
@@ -162,12 +182,23 @@ def backprop(net: Layer, loss) -> Callable:
     >>> jax.tree.structure(grads) == jax.tree.structure(params)
     True
     """
+    require_layer(net, "backprop")
+    if isinstance(loss, str):
+        loss = loss_named(loss)
+    if not isinstance(loss, Loss):
+        raise TypeError(f"backprop({net.name}, ...): loss must be a Loss such as nf.mse or its name 'mse', "
+                        f"got {type(loss).__name__}")
+    where = f"backprop({net.name}, {loss.name})"
 
     def value_and_grad(params, x, t):
+        x = as_array(x, where)
+        if x.ndim >= 1 and x.shape[0] == 0:
+            raise ValueError(f"{where}: the batch is empty (input shape {tuple(x.shape)}); "
+                             "it needs at least one example")
         y, cache = net.forward(params, x)
-        t = as_array(t, f"backprop({net.name}, {loss.name})", "targets")
+        t = as_array(t, where, "targets")
         if t.shape != y.shape:
-            raise ValueError(f"backprop({net.name}, {loss.name}): targets have shape {tuple(t.shape)} "
+            raise ValueError(f"{where}: targets have shape {tuple(t.shape)} "
                              f"but the network's output has shape {tuple(y.shape)}")
         # δ = ∂E/∂y from the loss; the network's backward carries it down to ∂E/∂θ
         grads, _ = net.backward(params, cache, loss.grad(y, t))
@@ -187,7 +218,11 @@ def hand_vjp(layer: Layer) -> Callable:
     >>> apply = nf.hand_vjp(nf.sine())
     >>> float(jax.grad(lambda x: apply({}, x).sum())(jnp.zeros(1))[0])
     1.0
+
+    The cotangents JAX receives have the dtypes of ``params`` and ``x`` (as ``jax.vjp`` of
+    the forward pass gives them), whatever dtype the hand backward computed in.
     """
+    require_layer(layer, "hand_vjp")
 
     @jax.custom_vjp
     def apply_arrays(params, x):
@@ -195,12 +230,13 @@ def hand_vjp(layer: Layer) -> Callable:
 
     def fwd(params, x):
         y, cache = layer.forward(params, x)
-        return y, (params, cache)
+        return y, (params, x, cache)
 
     def bwd(res, delta):
         # JAX's cotangent of y is δ = ∂E/∂y; the hand backward returns (∂E/∂θ, δ_x), JAX's (params, x) order
-        params, cache = res
-        return layer.backward(params, cache, delta)
+        params, x, cache = res
+        grads, delta_x = layer.backward(params, cache, delta)
+        return jax.tree.map(lambda g, p: g.astype(p.dtype), grads, params), delta_x.astype(x.dtype)
 
     apply_arrays.defvjp(fwd, bwd)
 

@@ -17,7 +17,7 @@ import numpy as np
 from jax import lax
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, input_shape_of, require_delta_shape, require_key, require_no_params
 from nnfunc.windows import Plan, patch, plan, scatter, sliding
 
 
@@ -39,17 +39,22 @@ def _pool(spec: PoolSpec, reduce, route) -> Layer:
     settings = sliding(name, window, window if stride is None else stride, padding)
 
     def init(key, input_shape):
+        require_key(key, name)
+        input_shape = input_shape_of(input_shape, name)
         p = plan(settings, input_shape, batched=False)
         return {}, (*p.out_sizes, input_shape[-1])
 
     def forward(params, x):
+        require_no_params(params, name)
         x = as_array(x, name)
         y = reduce(x, plan(settings, x.shape))
         return y, (x, y)
 
     def backward(params, cache, delta):
         # forward was y = reduce(x); route gives δ_x = ∂E/∂x from δ = ∂E/∂y
+        require_no_params(params, name)
         x, y = cache
+        require_delta_shape(delta, y.shape, name)
         return {}, route(x, y, delta, plan(settings, x.shape))
 
     return Layer(init, forward, backward, name, spec)
@@ -138,6 +143,10 @@ def avg_pool(window, stride=None, padding: str = "VALID") -> Layer:
 
     Each window shares its δ equally among its real elements.
 
+    Implementation: every element is divided by :math:`N_i` before the window sums it
+    (one strided slice per window offset, as in the backward pass), so a mean of large
+    finite values never overflows on the way, as a sum taken first would.
+
     Proof: docs/derivations.md, section "Pooling".
 
     >>> import jax.numpy as jnp, nnfunc as nf
@@ -150,7 +159,11 @@ def avg_pool(window, stride=None, padding: str = "VALID") -> Layer:
     """
 
     def reduce(x, p):
-        return _reduce_window(x, p, 0.0, lax.add) / _counts(p).astype(x.dtype)
+        # x̃: x with zero padding, which adds nothing to a window
+        x_padded = lax.pad(x, lax.full((), 0, x.dtype), p.full_pads(interior=True))
+        counts = _counts(p).astype(x.dtype)
+        # y_{b,i,c} = Σ_j x̃_{b,si+j,c} / N_i: each element's share of its window's mean
+        return sum(patch(x_padded, p, offset) / counts for offset in p.offsets())
 
     def route(x, y, delta, p):
         # each real element's share of its window's δ: δ_{b,i,c} / N_i

@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array
+from nnfunc.validate import as_array, input_shape_of, require_delta_shape, require_key, require_no_params
 
 
 class SoftmaxSpec(NamedTuple):
@@ -41,9 +41,11 @@ def softmax() -> Layer:
     """
 
     def init(key, input_shape):
-        return {}, tuple(input_shape)
+        require_key(key, "softmax")
+        return {}, input_shape_of(input_shape, "softmax")
 
     def forward(params, z):
+        require_no_params(params, "softmax")
         z = as_array(z, "softmax")
         if z.ndim == 0:
             raise ValueError("softmax: input is a scalar (shape ()); it needs a last axis to normalise over")
@@ -51,6 +53,8 @@ def softmax() -> Layer:
         return s, s
 
     def backward(params, s, delta):
+        require_no_params(params, "softmax")
+        require_delta_shape(delta, s.shape, "softmax")
         # forward was s_i = e^{z_i} / Σ_j e^{z_j}, so ∂s_j/∂z_i = s_j(1_ij − s_i) and
         # δ_z,i = Σ_j δ_j ∂s_j/∂z_i = s_i (δ_i − Σ_j δ_j s_j)
         return {}, s * (delta - jnp.sum(delta * s, axis=-1, keepdims=True))

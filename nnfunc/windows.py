@@ -24,6 +24,8 @@ from typing import NamedTuple
 
 from jax import lax
 
+from nnfunc.validate import positive_int
+
 PADDINGS = ("VALID", "SAME")
 EXPECTED_BATCHED = "(batch, length, channels) or (batch, height, width, channels)"
 EXPECTED_UNBATCHED = "(length, channels) or (height, width, channels)"
@@ -66,14 +68,13 @@ class Plan(NamedTuple):
 
 
 def _positive_ints(value, what: str, where: str):
-    """An int, or a tuple/list of 1 or 2 ints, all positive; else ValueError naming ``where``."""
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value,)
-    if not items or len(items) > 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in items):
-        raise ValueError(f"{where}: {what} must be a positive int or a tuple of 1 or 2 positive ints, "
-                         f"got {value!r}")
-    if min(items) < 1:
-        raise ValueError(f"{where}: {what} must be positive, got {value!r}")
-    return items if isinstance(value, (tuple, list)) else value
+    """An int, or a tuple/list of 1 or 2 ints, all positive (Python or NumPy ints, not bools);
+    else ``TypeError``/``ValueError`` naming ``where``."""
+    if not isinstance(value, (tuple, list)):
+        return positive_int(value, where, f"{what} (an int or a tuple of 1 or 2 ints)")
+    if not 1 <= len(value) <= 2:
+        raise ValueError(f"{where}: {what} must be an int or a tuple of 1 or 2 positive ints, got {value!r}")
+    return tuple(positive_int(v, where, f"every entry of {what} {tuple(value)!r}") for v in value)
 
 
 def sliding(where: str, window, stride, padding: str) -> Sliding:

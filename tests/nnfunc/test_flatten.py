@@ -9,7 +9,7 @@ from nnfunc.check import check_layer
 
 def test_row_major_order_and_shapes():
     layer = nf.flatten()
-    assert layer.init(None, (5, 5, 64)) == ({}, (1600,))
+    assert layer.init(jax.random.key(0), (5, 5, 64)) == ({}, (1600,))
     x = jnp.arange(24.0).reshape(2, 3, 2, 2)
     y, cache = layer.forward({}, x)
     assert y.shape == (2, 12) and y[1].tolist() == list(range(12, 24))

@@ -132,16 +132,16 @@ def test_ties_route_exactly_like_jax_vjp_of_reduce_window_max(case):
 # --- geometry and bad input --------------------------------------------------------------
 
 def test_stride_defaults_to_window_and_shapes():
-    assert nf.max_pool(2).init(None, (28, 28, 3))[1] == (14, 14, 3)
-    assert nf.avg_pool((3, 2), padding="SAME").init(None, (7, 5, 1))[1] == (3, 3, 1)
-    assert nf.max_pool(3, 1).init(None, (10, 2))[1] == (8, 2)
+    assert nf.max_pool(2).init(jax.random.key(0), (28, 28, 3))[1] == (14, 14, 3)
+    assert nf.avg_pool((3, 2), padding="SAME").init(jax.random.key(0), (7, 5, 1))[1] == (3, 3, 1)
+    assert nf.max_pool(3, 1).init(jax.random.key(0), (10, 2))[1] == (8, 2)
 
 
 @pytest.mark.parametrize("kind", POOLS)
 @pytest.mark.parametrize("args, message", [
-    ((0,), "window must be positive"),
-    ((2, 0), "stride must be positive"),
-    ((2, (-1, 1)), "stride must be positive"),
+    ((0,), "window .* must be a positive int, got 0"),
+    ((2, 0), "stride .* must be a positive int, got 0"),
+    ((2, (-1, 1)), r"every entry of stride \(-1, 1\) must be a positive int, got -1"),
     ((2, 2, "valid"), "padding must be 'VALID' or 'SAME'"),
     ((2, 2, None), "padding must be 'VALID' or 'SAME'"),
     (((2, 2, 2),), "tuple of 1 or 2"),
