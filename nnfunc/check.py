@@ -28,9 +28,8 @@ import jax.flatten_util
 import jax.numpy as jnp
 import numpy as np
 
-from nnfunc.layer import Layer
-from nnfunc.losses import Loss
-from nnfunc.training.measures import as_loss
+from nnfunc.layer import Layer, require_layer
+from nnfunc.losses import as_loss
 from nnfunc.validate import as_array, require_key, require_shape
 
 JAX_RTOL = {np.dtype("float64"): 1e-10, np.dtype("float32"): 1e-5}
@@ -193,24 +192,6 @@ def _upstream(key, shape, dtype):
     return jax.random.normal(key, shape, dtype)
 
 
-def _checked_layer(layer, where: str) -> Layer:
-    """``layer`` if it is a :class:`~nnfunc.layer.Layer`, else a ``TypeError`` naming ``where`` and what was given."""
-    if not isinstance(layer, Layer):
-        name = getattr(layer, "__name__", None)
-        hint = f" (the function {name}: call it to build the layer, {name}(...))" if callable(layer) and name else ""
-        raise TypeError(f"{where}: expected an nnfunc Layer such as nf.dense(3) or nf.tanh(), "
-                        f"got {type(layer).__name__}{hint}")
-    return layer
-
-
-def _checked_loss(loss, where: str) -> Loss:
-    """``loss`` as a :class:`~nnfunc.losses.Loss` (a name is looked up, as ``fit`` does), the error naming ``where``."""
-    try:
-        return as_loss(loss)
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"{where}: {err}") from None
-
-
 def _checked_key(key, where: str):
     """``key``, or PRNG key 0 when ``None``; any other non-key a ``TypeError`` naming ``where``."""
     if key is None:
@@ -241,7 +222,7 @@ def check_layer(layer: Layer, params: Any, x, key=None, delta=None, rtol=None, f
     >>> check_layer(layer, params, x, jax.random.key(2)).ok
     True
     """
-    layer = _checked_layer(layer, "check_layer")
+    require_layer(layer, "check_layer")
     k_delta, k_fd = jax.random.split(_checked_key(key, f"check_layer({layer.name})"))
     x = as_array(x, layer.name)
     params = jax.tree_util.tree_map(lambda p: as_array(p, layer.name, "params"), params)
@@ -269,7 +250,7 @@ def check_loss(loss, y, t, key=None, rtol=None, fd_samples: int = 16) -> Report:
     >>> check_loss(nf.mse, jnp.array([0.1, 0.7]), jnp.array([0.0, 1.0])).ok
     True
     """
-    loss = _checked_loss(loss, "check_loss")
+    loss = as_loss(loss, "check_loss")
     k_delta, k_fd = jax.random.split(_checked_key(key, f"check_loss({loss.name})"))
     y = as_array(y, loss.name, "output")
     t = as_array(t, loss.name, "targets")
@@ -293,8 +274,8 @@ def check_backprop(net: Layer, loss, params, x, t, key=None, rtol=None, fd_sampl
     """
     from nnfunc.layer import backprop
 
-    net = _checked_layer(net, "check_backprop")
-    loss = _checked_loss(loss, f"check_backprop({net.name})")
+    require_layer(net, "check_backprop")
+    loss = as_loss(loss, f"check_backprop({net.name})")
     key = _checked_key(key, f"check_backprop({net.name})")
     x = as_array(x, net.name)
     t = as_array(t, net.name, "targets")

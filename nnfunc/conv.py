@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax.numpy as jnp
 from jax import lax
@@ -28,6 +28,15 @@ def _specs(rank: int, lhs: str, rhs: str, out: str):
     """Dimension-number strings with the spatial letters filled in, e.g. ``N#C`` -> ``NHWC``."""
     letters = "HW"[-rank:]
     return tuple(spec.replace("#", letters) for spec in (lhs, rhs, out))
+
+
+def _kernel_fits(settings, n_out: int) -> Callable:
+    """The test ``w_fits(w)``: whether ``params['w']`` has the shape ``(*kernel, c_in, n_out)`` of these settings."""
+    def w_fits(w):
+        rank = settings.rank or w.ndim - 2
+        return w.ndim in (3, 4) and w.ndim == rank + 2 and w.shape[:-2] == per_axis(settings.window, rank) \
+            and w.shape[-1] == n_out
+    return w_fits
 
 
 def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | None = None) -> Layer:
@@ -96,10 +105,7 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
         scale = 1.0 / math.sqrt(math.prod(p.window) * c_in) if w_scale is None else w_scale
         return normal_weights(key, (*p.window, c_in, n_out), scale), (*p.out_sizes, n_out)
 
-    def w_fits(w):
-        rank = settings.rank or w.ndim - 2
-        return w.ndim in (3, 4) and w.ndim == rank + 2 and w.shape[:-2] == per_axis(settings.window, rank) \
-            and w.shape[-1] == n_out
+    w_fits = _kernel_fits(settings, n_out)
 
     def geometry(w, x):
         return plan(settings._replace(rank=w.ndim - 2), x.shape)

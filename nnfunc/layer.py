@@ -34,7 +34,7 @@ from typing import Any, Callable, NamedTuple
 
 import jax
 
-from nnfunc.losses import Loss, loss as loss_named
+from nnfunc.losses import as_loss
 from nnfunc.validate import as_array, input_shape_of, require_key
 
 
@@ -92,13 +92,13 @@ def require_layer(layer, where: str) -> None:
     >>> require_layer(nf.tanh, "hand_vjp")
     Traceback (most recent call last):
     ...
-    TypeError: hand_vjp: got the function tanh, not a Layer; did you forget the call, nf.tanh()?
+    TypeError: hand_vjp: got the function tanh, not a Layer; did you forget the call, nf.tanh(...)?
     """
     if isinstance(layer, Layer):
         return
     if callable(layer) and hasattr(layer, "__name__"):
         raise TypeError(f"{where}: got the function {layer.__name__}, not a Layer; "
-                        f"did you forget the call, nf.{layer.__name__}()?")
+                        f"did you forget the call, nf.{layer.__name__}(...)?")
     raise TypeError(f"{where}: got {type(layer).__name__}, not a Layer")
 
 
@@ -183,11 +183,7 @@ def backprop(net: Layer, loss) -> Callable:
     True
     """
     require_layer(net, "backprop")
-    if isinstance(loss, str):
-        loss = loss_named(loss)
-    if not isinstance(loss, Loss):
-        raise TypeError(f"backprop({net.name}, ...): loss must be a Loss such as nf.mse or its name 'mse', "
-                        f"got {type(loss).__name__}")
+    loss = as_loss(loss, f"backprop({net.name}, ...)")
     where = f"backprop({net.name}, {loss.name})"
 
     def value_and_grad(params, x, t):

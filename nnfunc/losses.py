@@ -232,3 +232,25 @@ def loss(name: str) -> Loss:
         return LOSSES[name]
     except KeyError:
         raise ValueError(f"unknown loss {name!r}; known: {', '.join(sorted(LOSSES))}") from None
+
+
+def as_loss(value, where: str) -> Loss:
+    """``value`` itself if it is a :class:`Loss`, the loss of that name if a string; errors name ``where``.
+
+    ``fit``, ``evaluate``, ``backprop`` and the checkers take a loss this way.
+
+    >>> as_loss("mse", "fit") is mse
+    True
+    >>> as_loss(len, "fit")
+    Traceback (most recent call last):
+    ...
+    TypeError: fit: loss must be an nnfunc Loss (e.g. nf.mse) or its name, got builtin_function_or_method
+    """
+    if isinstance(value, str):
+        try:
+            return loss(value)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
+    if not isinstance(value, Loss):
+        raise TypeError(f"{where}: loss must be an nnfunc Loss (e.g. nf.mse) or its name, got {type(value).__name__}")
+    return value

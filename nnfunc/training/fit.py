@@ -21,7 +21,8 @@ from nnfunc.training.checkpoint import Checkpoints, CheckpointWriteError, checkp
 from nnfunc.training.compiled import reused_epoch
 from nnfunc.training.fit_arguments import (batch_size_in, check_opt_state, check_options, checked_optimizer,
                                            prepare_directory)
-from nnfunc.training.measures import as_loss, wants_accuracy
+from nnfunc.losses import as_loss
+from nnfunc.training.measures import wants_accuracy
 from nnfunc.training.progress import ProgressBar
 from nnfunc.training.results import FitResult, TrainingDiverged, history_from
 from nnfunc.validate_data import checked_data, checked_params
@@ -162,7 +163,7 @@ def fit(net: Layer, params, data, loss, *, key=None, epochs: int = 1, batch_size
     (10, True)
     """
     where = f"fit({net.name})"
-    loss = as_loss(loss)
+    loss = as_loss(loss, where)
     saving = checkpoints_from(checkpoint, where)
     params, opt_state, key = _start(params, key, where)
     check_options(where, key=key, epochs=epochs, shuffle=shuffle, augment=augment, gradients=gradients,

@@ -8,7 +8,8 @@ import jax
 from nnfunc.layer import Layer
 from nnfunc.metrics import accuracy as accuracy_of
 from nnfunc.training.compiled import compiled_forward
-from nnfunc.training.measures import as_loss, wants_accuracy
+from nnfunc.losses import as_loss
+from nnfunc.training.measures import wants_accuracy
 from nnfunc.validate import as_array
 from nnfunc.validate_data import checked_data, checked_params, first_bad_row
 
@@ -54,8 +55,8 @@ def evaluate(net: Layer, params, data, loss=None, accuracy: bool | None = None) 
     >>> nf.evaluate(net, params, ([[1.0, 5.0], [0.0, 5.0]], [[1.0], [1.0]]), nf.mse, accuracy=True)
     Evaluation(loss=0.5, accuracy=0.5)
     """
-    loss = None if loss is None else as_loss(loss)
     where = f"evaluate({net.name})"
+    loss = None if loss is None else as_loss(loss, where)
     params = checked_params(params, where)
     x, t = checked_data(net, params, data, where)
     y = predict(net, params, x)

@@ -79,7 +79,7 @@ def test_integer_lists_are_accepted_as_floats():
 
 
 def test_not_a_layer_in_serial():
-    with pytest.raises(TypeError, match=r"serial\(\): argument 1: got the function tanh, not a Layer; did you forget the call, nf.tanh\(\)\?"):
+    with pytest.raises(TypeError, match=r"serial\(\): argument 1: got the function tanh, not a Layer; did you forget the call, nf.tanh\(\.\.\.\)\?"):
         nf.serial(nf.dense(2), nf.tanh)
 
 
