@@ -15,7 +15,7 @@ import jax
 import numpy as np
 
 from nnfunc.training.epoch import check_gradients
-from nnfunc.validate import require_key
+from nnfunc.validate import positive_int, require_key
 
 
 def _require_flag(value, name: str, where: str, optional: bool) -> None:
@@ -47,8 +47,7 @@ def check_options(where: str, *, key, epochs, shuffle, augment, gradients, stop_
     ...
     TypeError: fit: stop_below must be a number (a loss such as 0.01) or None, got str '0.1'
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"{where}: epochs must be a positive int, got {epochs!r}")
+    positive_int(epochs, where, "epochs")
     _require_flag(shuffle, "shuffle", where, optional=False)
     _require_flag(accuracy, "accuracy", where, optional=True)
     _require_flag(progress, "progress", where, optional=True)
@@ -74,10 +73,10 @@ def batch_size_in(where: str, batch_size, n: int) -> int:
     (4, 2)
     """
     batch = n if batch_size is None else batch_size
-    if isinstance(batch, bool) or not isinstance(batch, int) or not 1 <= batch <= n:
+    if isinstance(batch, (bool, np.bool_)) or not isinstance(batch, (int, np.integer)) or not 1 <= batch <= n:
         raise ValueError(f"{where}: batch_size must be an int from 1 to the number of samples ({n}) "
                          f"or None for full batch, got {batch_size!r}")
-    return batch
+    return int(batch)
 
 
 def checked_optimizer(optimizer, where: str):

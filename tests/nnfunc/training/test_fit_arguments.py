@@ -31,7 +31,8 @@ def no_work(monkeypatch):
     (dict(optimizer=optax.sgd), TypeError, r"did you forget the call, optax.sgd\(0.1\)\?"),
     (dict(key=0), TypeError, "key must be a JAX PRNG key such as jax.random.key"),
     (dict(key=jnp.zeros(3)), TypeError, r"key must be a JAX PRNG key .* dtype float64 and shape \(3,\)"),
-    (dict(epochs=True), ValueError, "epochs must be a positive int, got True"),
+    (dict(epochs=True), TypeError, "epochs must be a positive int, got bool True"),
+    (dict(epochs=2.0), TypeError, "epochs must be a positive int, got float 2.0"),
     (dict(batch_size=True), ValueError, "batch_size must be an int"),
 ])
 def test_a_bad_argument_is_refused_before_any_work(no_work, kwargs, error, message):
@@ -93,3 +94,11 @@ def test_checked_params_takes_lists_of_numbers_as_arrays_and_other_lists_as_node
     assert isinstance(got[1], list) and got[1][0].shape == (2,) and got[1][1].shape == ()
     with pytest.raises(ValueError, match="fit: params is ragged"):
         checked_params({"w": [[1.0, 2.0], [3.0]]}, "fit")
+
+
+def test_numpy_integers_count_as_integers_and_train_bit_for_bit_alike():
+    net, params, x, t = people_setup()
+    as_numpy = nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=np.int64(2), batch_size=np.int32(2), progress=False)
+    as_python = nf.fit(net, params, (x, t), nf.mse, key=KEY, epochs=2, batch_size=2, progress=False)
+    assert as_numpy.epochs == 2
+    assert_trees_equal(as_numpy.params, as_python.params)
