@@ -26,10 +26,12 @@ def rng(salt: int) -> np.random.Generator:
 def lambdified(symbols, expr):
     """``expr`` as a JAX function of ``symbols`` (``lambdify(..., modules="jax", cse=True)``), float64 out.
 
+    SymPy's JAX printer has no ``erf``; it is given ``jax.scipy.special.erf``.
+
     A list of expressions gives a stacked array whose trailing axes are the arguments'
     broadcast shape (a constant element is broadcast too).
     """
-    fn = sp.lambdify(symbols, expr, modules="jax", cse=True)
+    fn = sp.lambdify(symbols, expr, modules=[{"erf": jax.scipy.special.erf}, "jax"], cse=True)
 
     def evaluate(*args):
         shape = jnp.broadcast_shapes(*(jnp.shape(a) for a in args))

@@ -28,7 +28,7 @@ import sympy as sp
 from derivations.numeric import lambdified, rng, settle
 from derivations.proof import Derivation, displayed, is_zero, on_side
 from derivations.symbolic import array, symbolic
-from nnfunc import activations as A
+from nnfunc import activations as A, smooth_activations as G
 
 TITLE = "Activations"
 Z = sp.Symbol("z", real=True)
@@ -79,6 +79,11 @@ CASES = (
     Case("elu", sp.Piecewise((Z, Z > 0), (ALPHA * (sp.exp(Z) - 1), True)), A.elu_activation,
          "nnfunc.activations.elu_activation(alpha).df", BOTH_SIDES, (1.0, 0.5)),
     Case("sine", sp.sin(Z), _fixed(A.SINE), "nnfunc.activations.SINE.df", EVERYWHERE),
+    Case("gelu", Z * (1 + sp.erf(Z / sp.sqrt(2))) / 2, _fixed(G.GELU), "nnfunc.smooth_activations.GELU.df",
+         EVERYWHERE),
+    Case("gelu_tanh", Z * (1 + sp.tanh(sp.sqrt(2 / sp.pi) * (Z + sp.Float(0.044715) * Z**3))) / 2,
+         _fixed(G.GELU_TANH), "nnfunc.smooth_activations.GELU_TANH.df", EVERYWHERE),
+    Case("silu", Z / (1 + sp.exp(-Z)), _fixed(G.SILU), "nnfunc.smooth_activations.SILU.df", EVERYWHERE),
 )
 PROVES = tuple(case.name for case in CASES)  # names in nnfunc.ACTIVATIONS
 

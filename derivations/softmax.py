@@ -8,6 +8,10 @@ which SymPy differentiates here.  The hand form is
 ``nnfunc.softmax.softmax().backward`` run on symbols (with the code's own
 forward ``s``); the code's forward is proved equal to the definition as well.
 Numerically the witnesses are the layer's backward and ``jax.vjp`` of its forward.
+
+Log-softmax, :math:`y_i = z_i - \log\sum_j e^{z_j}`, the same way: SymPy differentiates
+:math:`E = \langle \delta_y, y(z)\rangle`; the hand form is
+``nnfunc.log_softmax.log_softmax().backward``, :math:`\delta_z = \delta_y - s\sum_j \delta_{y,j}`.
 """
 from __future__ import annotations
 
@@ -19,10 +23,11 @@ import sympy as sp
 from derivations.gradient import GradientCase, Side, derive_gradient
 from derivations.numeric import settle
 from derivations.symbolic import array, expression, symbolic
+from nnfunc.log_softmax import log_softmax
 from nnfunc.softmax import softmax
 
 TITLE = "Softmax"
-PROVES = ("softmax",)
+PROVES = ("softmax", "log_softmax")
 SHAPE = (2, 3)
 
 
@@ -39,9 +44,17 @@ def _definition(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def _witnesses(z, ds):
-    layer = softmax()
+def _log_definition(z):
+    logsumexp = np.vectorize(sp.log, otypes=[object])(np.vectorize(sp.exp, otypes=[object])(z).sum(axis=-1))
+    return z - logsumexp[..., None]
 
+
+def _witnesses_of(make):
+    """The numeric witnesses of the layer ``make()``: its hand backward and ``jax.vjp`` of its forward."""
+    return lambda z, ds: _witnesses(make(), z, ds)
+
+
+def _witnesses(layer, z, ds):
     def backward(z, ds):
         _, cache = layer.forward({}, z)
         return layer.backward({}, cache, ds)[1]
@@ -53,17 +66,27 @@ def _witnesses(z, ds):
     return {"nnfunc backward": jax.vmap(backward)(z, ds), "jax.vjp of forward": jax.vmap(vjp)(z, ds)}
 
 
-def derive() -> list:
-    """The softmax vector–Jacobian product."""
-    layer = symbolic(softmax)()
-    s_code, cache = layer.forward({}, Z)
+def _case(make, name, definition, shown, notes):
+    layer = symbolic(make)()
+    y_code, cache = layer.forward({}, Z)
     hand = layer.backward({}, cache, DS)[1]
-    case = GradientCase(
-        TITLE, "softmax (vector–Jacobian product)", (Z, DS), 0, sp.Add(*np.ravel(DS * _definition(Z))), hand,
-        "nnfunc.softmax.softmax().backward", (EVERYWHERE,), _witnesses,
-        r"s_{nk} = \frac{e^{z_{nk}}}{\sum_j e^{z_{nj}}},\quad E = \sum_{n,k} \delta_{nk}\, s_{nk}",
-        code_scalar=expression(sp.Add(*np.ravel(DS * s_code))),
-        notes="Jacobian ∂s_i/∂z_j = s_i(1_ij − s_j); the backward pass is "
-              "δ_z = s ⊙ (δ_s − Σ_j δ_s,j s_j), never the Jacobian itself.",
+    return GradientCase(
+        TITLE, f"{name} (vector–Jacobian product)", (Z, DS), 0, sp.Add(*np.ravel(DS * definition(Z))), hand,
+        f"nnfunc.{name}.{name}().backward", (EVERYWHERE,), _witnesses_of(make), shown,
+        code_scalar=expression(sp.Add(*np.ravel(DS * y_code))), notes=notes,
     )
-    return settle([derive_gradient(case, 200)])
+
+
+def derive() -> list:
+    """The softmax and log-softmax vector–Jacobian products."""
+    cases = [
+        _case(softmax, "softmax", _definition,
+              r"s_{nk} = \frac{e^{z_{nk}}}{\sum_j e^{z_{nj}}},\quad E = \sum_{n,k} \delta_{nk}\, s_{nk}",
+              "Jacobian ∂s_i/∂z_j = s_i(1_ij − s_j); the backward pass is "
+              "δ_z = s ⊙ (δ_s − Σ_j δ_s,j s_j), never the Jacobian itself."),
+        _case(log_softmax, "log_softmax", _log_definition,
+              r"y_{nk} = z_{nk} - \log\sum_j e^{z_{nj}},\quad E = \sum_{n,k} \delta_{nk}\, y_{nk}",
+              "Jacobian ∂y_i/∂z_j = 1_ij − s_j with s = softmax(z) = e^y; the backward pass is "
+              "δ_z = δ_y − s Σ_j δ_y,j."),
+    ]
+    return settle([derive_gradient(case, salt) for salt, case in zip((200, 201), cases)])

@@ -125,7 +125,7 @@ JNP = _StandIn(
     clip=lambda x, lo, hi: _minimum(_maximum(x, lo), hi),
     exp=_exp, log=_elementwise(sp.log), log1p=_elementwise(lambda x: sp.log(1 + x)),
     expm1=_elementwise(lambda x: sp.exp(x) - 1), tanh=_elementwise(sp.tanh), sin=_elementwise(sp.sin),
-    cos=_elementwise(sp.cos), sign=_elementwise(sp.sign), abs=_elementwise(sp.Abs),
+    cos=_elementwise(sp.cos), sqrt=_elementwise(sp.sqrt), pi=sp.pi, sign=_elementwise(sp.sign), abs=_elementwise(sp.Abs),
     sum=_sum, mean=_reduce(np.mean), finfo=lambda dtype: np.finfo(np.float64),
     inf=sp.oo, result_type=lambda *args: np.dtype(object), array=lambda x, dtype=None: array(x),
     zeros=lambda shape, dtype=None: array(np.full(shape, sp.false if dtype is bool else 0, dtype=object)),
@@ -146,7 +146,7 @@ def _wrapped(fn):
 
 
 LAX = _StandIn(
-    prefix="lax", max=_maximum, add=_elementwise(lambda a, b: a + b),
+    prefix="lax", max=_maximum, erf=_elementwise(sp.erf), add=_elementwise(lambda a, b: a + b),
     full=lambda shape, fill_value, dtype=None: array(np.full(shape, fill_value, dtype=object)),
     pad=_wrapped(lax_semantics.pad), slice=_wrapped(lax_semantics.slice_), rev=_wrapped(lax_semantics.rev),
     reduce_window=_wrapped(lax_semantics.reduce_window),

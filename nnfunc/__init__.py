@@ -12,11 +12,13 @@ loss constructor; the tests and the derivations are driven by them, so a new
 one is checked as soon as it is registered.
 """
 
-from nnfunc import augment, classic
+from nnfunc import augment, classic, initializers
 from nnfunc.activations import (
     Activation, activation, ACTIVATIONS, elementwise, elu, identity, Kink, leaky_relu, relu, sigmoid,
     sign, sine, softmax, softplus, step, tanh,
 )
+from nnfunc.log_softmax import log_softmax, LogSoftmaxSpec
+from nnfunc.smooth_activations import gelu, gelu_tanh, silu
 from nnfunc.check import check_backprop, check_layer, check_loss, LeafCheck, Report
 from nnfunc.conv import conv, ConvSpec
 from nnfunc.data import (
@@ -51,9 +53,11 @@ __all__ = [
     "Layer", "serial", "SerialSpec", "backprop", "hand_vjp", "LAYERS",
     # layers, each with the type of its Layer.spec
     "dense", "DenseSpec", "conv", "ConvSpec", "max_pool", "avg_pool", "PoolSpec", "flatten", "FlattenSpec",
+    "initializers",  # the w_init and b_init of dense and conv
     # activations (an elementwise layer's spec is its Activation; softmax's a SoftmaxSpec)
     "Activation", "Kink", "activation", "ACTIVATIONS", "elementwise", "SoftmaxSpec", "identity", "step",
     "sign", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "elu", "sine", "softmax",
+    "gelu", "gelu_tanh", "silu", "log_softmax", "LogSoftmaxSpec",
     # losses
     "Loss", "loss", "LOSSES", "sum_errors", "sum_abs_errors", "sse", "half_sse", "mse",
     "binary_cross_entropy", "categorical_cross_entropy", "softmax_cross_entropy",

@@ -26,8 +26,9 @@ that NaN fails every comparison and takes the branch that returns ``z``).  At
 holding NaN or ``+inf`` is NaN throughout; a ``-inf`` entry gets 0.)
 The backward pass at a NaN input is not promised to be NaN; the forward pass is.
 
-Proof: docs/derivations.md, section "Activations".  Softmax, the one activation that is
-not elementwise, is in :mod:`nnfunc.softmax`.
+Proof: docs/derivations.md, section "Activations".  GELU, its tanh approximation and SiLU
+are in :mod:`nnfunc.smooth_activations`; softmax and log-softmax, the activations that are
+not elementwise, in :mod:`nnfunc.softmax` and :mod:`nnfunc.log_softmax`.
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ import jax
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
+from nnfunc.log_softmax import log_softmax
 from nnfunc.softmax import softmax
 from nnfunc.validate import as_array, finite_real, input_shape_of, require_delta_shape, require_key, require_no_params
 
@@ -254,10 +256,14 @@ def sine() -> Layer:
     return elementwise(SINE)
 
 
+# the gated ones are built on Activation and elementwise, defined above
+from nnfunc.smooth_activations import gelu, gelu_tanh, silu  # noqa: E402
+
 ACTIVATIONS: dict[str, Callable[..., Layer]] = {
     "identity": identity, "step": step, "sign": sign, "sigmoid": sigmoid, "tanh": tanh,
     "relu": relu, "leaky_relu": leaky_relu, "softplus": softplus, "elu": elu,
-    "sine": sine, "softmax": softmax,
+    "sine": sine, "gelu": gelu, "gelu_tanh": gelu_tanh, "silu": silu, "softmax": softmax,
+    "log_softmax": log_softmax,
 }
 
 

@@ -213,3 +213,12 @@ def test_every_value_translated_has_a_stand_in(name):
     for attribute in rest:
         real = getattr(real, attribute)
     assert translates(real) and shown(real) == name
+
+
+def test_erf_sqrt_and_pi_stand_ins_agree_with_jax():
+    """The stand-ins GELU needs, evaluated at numbers, against JAX's own."""
+    from derivations.symbolic import JNP, LAX
+    points = [-2.5, -0.3, 0.0, 0.7, 3.1]
+    assert [float(v) for v in LAX.erf(points)] == pytest.approx(lax.erf(jnp.array(points)).tolist(), rel=1e-14)
+    assert [float(v) for v in JNP.sqrt([2, 0.5])] == pytest.approx(jnp.sqrt(jnp.array([2, 0.5])).tolist(), rel=1e-15)
+    assert float(JNP.pi) == jnp.pi
