@@ -9,19 +9,22 @@ import jax.numpy as jnp
 from jax import lax
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array, finite_real, input_shape_of, positive_int, require_delta_shape, require_key
-from nnfunc.weights import checked_weights, normal_weights, weight_arrays
+from nnfunc.initializers import normal
+from nnfunc.validate import as_array, input_shape_of, positive_int, require_delta_shape, require_key
+from nnfunc.weights import check_init_args, checked_weights, initial_weights, weight_arrays
 from nnfunc.windows import patch, per_axis, plan, sliding
 
 
 class ConvSpec(NamedTuple):
-    """What a :func:`conv` layer is: its settings as given (``w_scale`` ``None``: the default)."""
+    """What a :func:`conv` layer is: its settings as given (``w_scale``, ``w_init``, ``b_init`` ``None``: the default)."""
 
     n_out: int
     kernel: int | tuple
     stride: int | tuple
     padding: str
     w_scale: float | None
+    w_init: Callable | None = None
+    b_init: Callable | None = None
 
 
 def _specs(rank: int, lhs: str, rhs: str, out: str):
@@ -39,7 +42,8 @@ def _kernel_fits(settings, n_out: int) -> Callable:
     return w_fits
 
 
-def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | None = None) -> Layer:
+def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | None = None, *,
+         w_init: Callable | None = None, b_init: Callable | None = None) -> Layer:
     r"""Convolution (cross-correlation, as in every deep-learning library), channels last.
 
     Input ``(batch, length, c_in)`` or ``(batch, height, width, c_in)``; params
@@ -47,7 +51,10 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
     ints (the same along every spatial axis) or tuples of 1 or 2 ints; ``padding`` is
     ``"VALID"`` or ``"SAME"`` (geometry in :mod:`nnfunc.windows`).  ``init`` draws
     :math:`w \sim \mathcal N(0, s^2)` with :math:`s` = ``w_scale`` (default
-    :math:`1/\sqrt{k_1 k_2 c_{in}}`) and :math:`b = 0`.
+    :math:`1/\sqrt{k_1 k_2 c_{in}}`) and :math:`b = 0`.  ``w_init`` (not with ``w_scale``)
+    and ``b_init``, functions ``(key, shape, dtype) -> array`` from :mod:`nnfunc.initializers`
+    or ``jax.nn.initializers``, replace either draw; the kernel's fan-in is
+    :math:`k_1 k_2 c_{in}`, its fan-out :math:`k_1 k_2 n_{out}` (:func:`nnfunc.initializers.fans`).
 
     Forward, written for one spatial axis (two axes index the same way), with
     :math:`\tilde x` the zero-padded input (:math:`l` zeros before, :math:`h` after):
@@ -94,8 +101,7 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
     shown = "x".join(map(str, kernel)) if isinstance(kernel, (tuple, list)) else kernel
     name = f"conv({n_out}, {shown})"
     settings = sliding(name, kernel, stride, padding)
-    if w_scale is not None:
-        finite_real(w_scale, name, "w_scale")
+    check_init_args(name, w_scale, w_init, b_init)
 
     def init(key, input_shape):
         require_key(key, name)
@@ -103,7 +109,8 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
         p = plan(settings, input_shape, batched=False)
         c_in = input_shape[-1]
         scale = 1.0 / math.sqrt(math.prod(p.window) * c_in) if w_scale is None else w_scale
-        return normal_weights(key, (*p.window, c_in, n_out), scale), (*p.out_sizes, n_out)
+        w_start = normal(scale) if w_init is None else w_init
+        return initial_weights(key, (*p.window, c_in, n_out), w_start, b_init, name), (*p.out_sizes, n_out)
 
     w_fits = _kernel_fits(settings, n_out)
 
@@ -147,4 +154,4 @@ def conv(n_out: int, kernel, stride=1, padding: str = "VALID", w_scale: float | 
         grad_b = delta_common.sum(axis=tuple(range(rank + 1)))
         return {"w": grad_w.astype(w.dtype), "b": grad_b.astype(b.dtype)}, delta_x.astype(x.dtype)
 
-    return Layer(init, forward, backward, name, ConvSpec(n_out, kernel, stride, padding, w_scale))
+    return Layer(init, forward, backward, name, ConvSpec(n_out, kernel, stride, padding, w_scale, w_init, b_init))

@@ -1,28 +1,35 @@
 r"""The fully connected layer, y = x·W + b, and its delta rule."""
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array, finite_real, input_shape_of, positive_int, require_delta_shape, require_key
-from nnfunc.weights import checked_weights, normal_weights, weight_arrays
+from nnfunc.initializers import normal
+from nnfunc.validate import as_array, input_shape_of, positive_int, require_delta_shape, require_key
+from nnfunc.weights import check_init_args, checked_weights, initial_weights, weight_arrays
 
 
 class DenseSpec(NamedTuple):
-    """What a :func:`dense` layer is: its width and its weights' starting scale (``None``: the default)."""
+    """What a :func:`dense` layer is: its width and its weights' start (``None``: the default)."""
 
     n_out: int
     w_scale: float | None
+    w_init: Callable | None = None
+    b_init: Callable | None = None
 
 
-def dense(n_out: int, w_scale: float | None = None) -> Layer:
+def dense(n_out: int, w_scale: float | None = None, *, w_init: Callable | None = None,
+          b_init: Callable | None = None) -> Layer:
     r"""Fully connected layer over the last axis: :math:`y = x W + b`.
 
     Params ``{"w": (n_in, n_out), "b": (n_out,)}``; set them by hand as plain dicts
     (lists of numbers are accepted).  ``init`` draws :math:`W_{ij} \sim \mathcal N(0, s^2)`
     with :math:`s` = ``w_scale`` (default :math:`1/\sqrt{n_{in}}`) and :math:`b = 0`.
+    ``w_init`` (not with ``w_scale``) and ``b_init``, functions ``(key, shape, dtype) -> array``
+    from :mod:`nnfunc.initializers` or ``jax.nn.initializers``, replace either draw
+    (key use and a bias's ``fan_in``: :func:`nnfunc.weights.initial_weights`).
 
     Backward, with :math:`\delta = \partial E/\partial y` (article B's delta rule,
     summed over the batch):
@@ -46,8 +53,7 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
     """
     n_out = positive_int(n_out, "dense", "n_out")
     name = f"dense({n_out})"
-    if w_scale is not None:
-        finite_real(w_scale, name, "w_scale")
+    check_init_args(name, w_scale, w_init, b_init)
 
     def init(key, input_shape):
         require_key(key, name)
@@ -56,7 +62,8 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
             raise ValueError(f"{name}: input shape {tuple(input_shape)} has no feature axis")
         n_in = input_shape[-1]
         scale = (1.0 / n_in) ** 0.5 if w_scale is None else w_scale
-        return normal_weights(key, (n_in, n_out), scale), (*input_shape[:-1], n_out)
+        return initial_weights(key, (n_in, n_out), normal(scale) if w_init is None else w_init, b_init, name), \
+            (*input_shape[:-1], n_out)
 
     def forward(params, x):
         w, b = checked_weights(params, name, n_out, lambda w: w.ndim == 2 and w.shape[1] == n_out,
@@ -83,4 +90,4 @@ def dense(n_out: int, w_scale: float | None = None) -> Layer:
         # each gradient in its parameter's dtype, δ_x in the input's (as jax.vjp gives them)
         return {"w": grad_w.astype(w.dtype), "b": grad_b.astype(b.dtype)}, delta_x.astype(x.dtype)
 
-    return Layer(init, forward, backward, name, DenseSpec(n_out, w_scale))
+    return Layer(init, forward, backward, name, DenseSpec(n_out, w_scale, w_init, b_init))

@@ -48,8 +48,8 @@ class Layer(NamedTuple):
     as a NamedTuple of a type stated per kind, defined beside its constructor:
 
     * :class:`SerialSpec` ``(layers)`` for :func:`serial`;
-    * :class:`nnfunc.dense.DenseSpec` ``(n_out, w_scale)``;
-    * :class:`nnfunc.conv.ConvSpec` ``(n_out, kernel, stride, padding, w_scale)``;
+    * :class:`nnfunc.dense.DenseSpec` ``(n_out, w_scale, w_init, b_init)``;
+    * :class:`nnfunc.conv.ConvSpec` ``(n_out, kernel, stride, padding, w_scale, w_init, b_init)``;
     * :class:`nnfunc.pool.PoolSpec` ``(kind, window, stride, padding)``, ``kind`` ``"max"`` or ``"avg"``;
     * :class:`nnfunc.flatten.FlattenSpec` ``()``;
     * :class:`nnfunc.softmax.SoftmaxSpec` ``(axis)``;
@@ -68,7 +68,7 @@ class Layer(NamedTuple):
         >>> out_shape, y.shape, delta_x.shape
         ((1,), (1, 1), (1, 2))
         >>> [layer.spec for layer in net.spec.layers][:2]
-        [DenseSpec(n_out=3, w_scale=None), Activation(name='sigmoid', ...)]
+        [DenseSpec(n_out=3, w_scale=None, w_init=None, b_init=None), Activation(name='sigmoid', ...)]
     """
 
     init: Callable[..., Any]

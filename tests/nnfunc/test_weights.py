@@ -3,15 +3,16 @@ import jax
 import jax.numpy as jnp
 import pytest
 
-from nnfunc.weights import checked_weights, normal_weights, weight_arrays
+from nnfunc.initializers import normal
+from nnfunc.weights import checked_weights, initial_weights, weight_arrays
 
 
 def is_matrix(w):
     return w.ndim == 2
 
 
-def test_normal_weights_have_the_scale_and_a_zero_bias():
-    params = normal_weights(jax.random.key(0), (400, 50), 0.1)
+def test_initial_weights_have_the_scale_and_a_zero_bias():
+    params = initial_weights(jax.random.key(0), (400, 50), normal(0.1), None, "dense(50)")
     assert params["w"].shape == (400, 50) and params["b"].shape == (50,)
     assert float(jnp.std(params["w"])) == pytest.approx(0.1, rel=0.02)
     assert not jnp.any(params["b"])
