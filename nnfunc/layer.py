@@ -53,6 +53,7 @@ class Layer(NamedTuple):
     * :class:`nnfunc.pool.PoolSpec` ``(kind, window, stride, padding)``, ``kind`` ``"max"`` or ``"avg"``;
     * :class:`nnfunc.flatten.FlattenSpec` ``()``;
     * :class:`nnfunc.softmax.SoftmaxSpec` ``(axis)``;
+    * :class:`nnfunc.log_softmax.LogSoftmaxSpec` ``(axis)``;
     * the :class:`nnfunc.activations.Activation` itself (scalar function, derivative,
       kink) for an elementwise activation layer.
 
