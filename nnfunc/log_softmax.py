@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from nnfunc.layer import Layer
-from nnfunc.validate import as_array, input_shape_of, require_delta_shape, require_key, require_no_params
+from nnfunc.softmax import row_layer
 
 
 class LogSoftmaxSpec(NamedTuple):
@@ -40,23 +40,12 @@ def log_softmax() -> Layer:
     [[0.5, 0.5]]
     """
 
-    def init(key, input_shape):
-        require_key(key, "log_softmax")
-        return {}, input_shape_of(input_shape, "log_softmax")
+    def normalise(z):
+        return z - jax.nn.logsumexp(z, axis=-1, keepdims=True)
 
-    def forward(params, z):
-        require_no_params(params, "log_softmax")
-        z = as_array(z, "log_softmax")
-        if z.ndim == 0:
-            raise ValueError("log_softmax: input is a scalar (shape ()); it needs a last axis to normalise over")
-        y = z - jax.nn.logsumexp(z, axis=-1, keepdims=True)
-        return y, y
-
-    def backward(params, y, delta):
-        require_no_params(params, "log_softmax")
-        require_delta_shape(delta, y.shape, "log_softmax")
+    def route(y, delta):
         # forward was y_i = z_i − log Σ_k e^{z_k}, so ∂y_i/∂z_j = 1_ij − s_j with s = softmax(z) = e^y, and
         # δ_z,j = Σ_i δ_i ∂y_i/∂z_j = δ_j − s_j Σ_i δ_i
-        return {}, delta - jnp.exp(y) * jnp.sum(delta, axis=-1, keepdims=True)
+        return delta - jnp.exp(y) * jnp.sum(delta, axis=-1, keepdims=True)
 
-    return Layer(init, forward, backward, "log_softmax", LogSoftmaxSpec(-1))
+    return row_layer("log_softmax", LogSoftmaxSpec(-1), normalise, route)

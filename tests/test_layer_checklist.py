@@ -23,6 +23,7 @@ REGISTRIES = {"nf.LAYERS": nf.LAYERS, "nf.ACTIVATIONS": nf.ACTIVATIONS, "nf.LOSS
 NOT_LAYERS = {
     "nnfunc.activations.activation": "looks a registered activation up by its name",
     "nnfunc.activations.elementwise": "the layer of any Activation; each registered activation is made with it",
+    "nnfunc.softmax.row_layer": "the row-wise layer softmax and log_softmax are made with; both are registered",
     "nnfunc.classic.threshold.threshold_net": "a network of registered layers, serial(dense(1), step())",
 }
 # Modules whose tests live in another module's test file, and why (step 3).

@@ -58,7 +58,7 @@ def evaluate(net: Layer, params, data, loss=None, accuracy: bool | None = None) 
     where = f"evaluate({net.name})"
     loss = None if loss is None else as_loss(loss, where)
     params = checked_params(params, where)
-    x, t = checked_data(net, params, data, where)
-    y = predict(net, params, x)
+    x, t = checked_data(net, params, data, where)   # NaN and infinity refused here, so not again in predict
+    y = compiled_forward(net)(params, x)
     return Evaluation(None if loss is None else float(loss.value(y, t)),
                       float(accuracy_of(y, t)) if wants_accuracy(accuracy, loss) else None)

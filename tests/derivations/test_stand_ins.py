@@ -164,7 +164,8 @@ def test_the_walk_reaches_every_forward_and_backward_but_no_init():
     names = {code.co_qualname for code, _ in codes}
     assert {"dense.<locals>.backward", "conv.<locals>.backward", "serial.<locals>.backward",
             "_pool.<locals>.backward", "flatten.<locals>.backward", "elementwise.<locals>.backward",
-            "softmax.<locals>.backward", "backprop.<locals>.value_and_grad", "scatter", "_sce_grad"} <= names
+            "row_layer.<locals>.backward", "softmax.<locals>.route", "log_softmax.<locals>.route",
+            "backprop.<locals>.value_and_grad", "scatter", "_sce_grad"} <= names
     assert not any(name.endswith("init") for name in names)
     assert "as_array" not in names  # rebound by the derivations, never run on symbols
 
